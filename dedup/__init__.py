@@ -1,0 +1,42 @@
+"""dedup: find documents derived from others (copies, edits, AI rewrites) and diff their facts."""
+
+from __future__ import annotations
+
+import logging
+
+from dedup.compare import compare
+from dedup.errors import DedupError
+from dedup.load import load_document
+from dedup.model import (
+    ChangeKind,
+    Comparison,
+    DerivationKind,
+    Document,
+    FactChange,
+    FactDiff,
+    Scores,
+    Span,
+    Verdict,
+)
+from dedup.profile import Profile, profile_document
+from dedup.settings import Settings
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+__all__ = [
+    "ChangeKind",
+    "Comparison",
+    "DedupError",
+    "DerivationKind",
+    "Document",
+    "FactChange",
+    "FactDiff",
+    "Profile",
+    "Scores",
+    "Settings",
+    "Span",
+    "Verdict",
+    "compare",
+    "load_document",
+    "profile_document",
+]

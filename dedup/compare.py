@@ -1,0 +1,37 @@
+"""compare(a, b): run the pure stages in order and return a Comparison; no I/O."""
+
+from __future__ import annotations
+
+from dedup.align import align_sentences
+from dedup.direction import direction_signals
+from dedup.model import Comparison, Document
+from dedup.profile import Profile, profile_document
+from dedup.settings import DEFAULT_SETTINGS, Settings
+from dedup.signals import score_pair, sentence_similarity
+from dedup.verdict import decide
+
+
+def compare(
+    a: Document | Profile, b: Document | Profile, settings: Settings = DEFAULT_SETTINGS
+) -> Comparison:
+    """Decide whether one document derives from the other, which is the original, and how.
+
+    Pass Profiles (from `profile_document`) to reuse per-document work across many comparisons.
+    """
+    first = a if isinstance(a, Profile) else profile_document(a, settings)
+    second = b if isinstance(b, Profile) else profile_document(b, settings)
+    similarity = sentence_similarity(first, second)
+    scores = score_pair(first, second, similarity, settings)
+    direction = direction_signals(first, second, similarity, settings)
+    alignment = align_sentences(similarity, first.sentences, second.sentences, settings.align_min_similarity)
+    aligned_shares = alignment.aligned_shares(settings.align_min_similarity)
+    verdict = decide(first.document, second.document, scores, direction, aligned_shares, settings)
+    return Comparison(
+        a=first.document,
+        b=second.document,
+        scores=scores,
+        direction=direction,
+        alignment=alignment.pairs,
+        verdict=verdict,
+        fact_diff=None,
+    )

@@ -1,0 +1,183 @@
+"""Frozen records passed between the stages of dedup."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+Side = Literal["a", "b"]
+
+
+class DerivationKind(StrEnum):
+    """How a derivative was made from its original."""
+
+    COPY = "copy"
+    LIGHT_EDIT = "light_edit"
+    REWRITE = "rewrite"
+    PARTIAL = "partial"
+
+
+class ChangeKind(StrEnum):
+    """What a derivative did to one fact of its original."""
+
+    OMITTED = "omitted"
+    SOFTENED = "softened"
+    HARDENED = "hardened"
+    ALTERED = "altered"
+    ADDED = "added"
+
+
+class FactKind(StrEnum):
+    """The kinds of fact unit a fact checker looks at."""
+
+    NUMBER = "number"
+    ENTITY = "entity"
+    QUOTE = "quote"
+    ATTRIBUTION = "attribution"
+    HEDGE = "hedge"
+    BOOSTER = "booster"
+    VAGUE = "vague"
+    NEGATION = "negation"
+    DIRECTION = "direction"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range [start, end) into a document's text."""
+
+    start: int
+    end: int
+
+    def slice(self, text: str) -> str:
+        """Return the text this span covers."""
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A loaded document; `text` is kept exactly as read and every offset indexes into it."""
+
+    id: str
+    text: str
+    title: str | None = None
+    path: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word or number with its span and its normalised form."""
+
+    span: Span
+    norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """One sentence of a document, by position and span."""
+
+    index: int
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A fact unit inside a sentence: a number, name, quote, hedge and so on."""
+
+    kind: FactKind
+    span: Span
+    value: str
+    sentence_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedPair:
+    """A sentence of document a matched to a sentence of document b."""
+
+    a_index: int
+    b_index: int
+    a_span: Span
+    b_span: Span
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """The similarity signals a verdict rests on; every value is in [0, 1] and symmetric in a, b."""
+
+    minhash_jaccard: float  # 5-word shingles, datasketch MinHash estimate
+    shingle_containment: float  # share of the smaller shingle set found in the other
+    tfidf_cosine: float  # whole documents, content words, background IDF
+    aligned_share_max: float  # share of sentences aligned, in the better-covered document
+    aligned_share_min: float  # the same in the less-covered document
+    mean_best_similarity: float  # mean best sentence match, in the better-matched document
+    order_preservation: float  # share of aligned sentences on one order-keeping run
+    ordered_coverage: float  # order-keeping aligned sentences per sentence of the shorter text
+    monotone_alignment: float  # best in-order alignment score per sentence of the shorter text
+    rare_term_overlap: float  # shared rare words (names, numbers, unusual words), of the smaller set
+    weighted_term_overlap: float  # IDF-weighted shared content words, of the lighter document
+    number_overlap: float  # shared numbers, smoothed for documents with few numbers
+    name_overlap: float  # shared capitalised names, of the smaller set
+    rare_term_order: float  # shared rare words kept in first-mention order, of the smaller set
+
+
+@dataclass(frozen=True, slots=True)
+class DirectionSignals:
+    """Evidence that a, not b, is the original; each value is positive when it points at a."""
+
+    rare_term_containment: float  # share of b's rare words found in a, minus the reverse
+    number_containment: float
+    name_containment: float
+    content_containment: float
+    specificity: float  # numbers and names per 100 words, a minus b
+    quote_density: float  # quotation marks per 100 words, a minus b
+    filler_density: float  # generic filler phrases per 100 words, b minus a
+    length_ratio: float  # log(words of a / words of b)
+    coverage: float  # share of b's sentences aligned in a, minus the reverse
+    rare_term_count_ratio: float  # log of (1 + rare words of a) / (1 + rare words of b)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Whether one document derives from the other, which is the original, and how."""
+
+    is_derived: bool
+    confidence: float
+    original: Side | None
+    kind: DerivationKind | None
+    direction_by_time: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    """One change a derivative made to a fact of its original, with spans in both texts."""
+
+    kind: ChangeKind
+    fact: str
+    original: Span | None
+    derivative: Span | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactDiff:
+    """Every fact change from an original to its derivative."""
+
+    original: Document
+    derivative: Document
+    changes: tuple[FactChange, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The full result of comparing two documents."""
+
+    a: Document
+    b: Document
+    scores: Scores
+    direction: DirectionSignals
+    alignment: tuple[AlignedPair, ...]
+    verdict: Verdict
+    fact_diff: FactDiff | None

@@ -1,0 +1,137 @@
+"""Two Profiles -> Scores: the lexical and paraphrase-robust similarity signals."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.minhash import estimate_jaccard
+from dedup.model import Scores
+from dedup.profile import Profile
+from dedup.rarity import idf
+from dedup.settings import DEFAULT_SETTINGS, Settings
+from dedup.tfidf import cosine, cosine_matrix
+
+
+def sentence_similarity(a: Profile, b: Profile) -> npt.NDArray[np.float64]:
+    """Return the TF-IDF cosine of every sentence of a (rows) with every sentence of b (columns)."""
+    if not a.sentences or not b.sentences:
+        return np.zeros((len(a.sentences), len(b.sentences)))
+    return np.asarray(cosine_matrix(a.sentence_vectors, b.sentence_vectors).toarray(), dtype=np.float64)
+
+
+def score_pair(
+    a: Profile,
+    b: Profile,
+    similarity: npt.NDArray[np.float64],
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Scores:
+    """Compute every similarity signal between two documents."""
+    shorter = max(1, min(similarity.shape)) if similarity.size else 1
+    a_best = similarity.max(axis=1) if similarity.size else np.zeros(len(a.sentences))
+    b_best = similarity.max(axis=0) if similarity.size else np.zeros(len(b.sentences))
+    shares = (_share(a_best, settings.align_min_similarity), _share(b_best, settings.align_min_similarity))
+    loose_run = _ordered_run(similarity, settings.order_min_similarity)
+    strict_run = _ordered_run(similarity, settings.align_min_similarity)
+    shared_rare = a.rare_terms & b.rare_terms
+    return Scores(
+        minhash_jaccard=estimate_jaccard(a.signature, b.signature),
+        shingle_containment=_smaller_share(a.shingles, b.shingles),
+        tfidf_cosine=_clip(cosine(a.document_vector, b.document_vector)),
+        aligned_share_max=max(shares),
+        aligned_share_min=min(shares),
+        mean_best_similarity=_clip(max(_mean(a_best), _mean(b_best))),
+        order_preservation=loose_run[0] / loose_run[1] if loose_run[1] >= 2 else 0.0,
+        ordered_coverage=strict_run[0] / shorter if strict_run[1] >= 2 else 0.0,
+        monotone_alignment=_clip(_monotone_score(similarity, settings.monotone_min_similarity) / shorter),
+        rare_term_overlap=_smaller_share(a.rare_terms, b.rare_terms),
+        weighted_term_overlap=_weighted_overlap(a.content_terms, b.content_terms),
+        number_overlap=len(a.numbers & b.numbers) / (min(len(a.numbers), len(b.numbers)) + 2),
+        name_overlap=_smaller_share(a.names, b.names),
+        rare_term_order=_first_mention_order(a, b, shared_rare)
+        / max(1, min(len(a.rare_terms), len(b.rare_terms))),
+    )
+
+
+def _clip(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def _mean(values: npt.NDArray[np.float64]) -> float:
+    return float(values.mean()) if values.size else 0.0
+
+
+def _share(best: npt.NDArray[np.float64], threshold: float) -> float:
+    return float((best >= threshold).mean()) if best.size else 0.0
+
+
+def _smaller_share(first: frozenset[object], second: frozenset[object]) -> float:
+    smaller = min(len(first), len(second))
+    return len(first & second) / smaller if smaller else 0.0
+
+
+def _weighted_overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    lighter = min(sum(idf(term) for term in first), sum(idf(term) for term in second))
+    return sum(idf(term) for term in first & second) / lighter if lighter > 0 else 0.0
+
+
+def _longest_increasing(sequence: Sequence[int]) -> int:
+    """Length of the longest strictly increasing subsequence (patience sorting)."""
+    tails: list[int] = []
+    for value in sequence:
+        position = bisect.bisect_left(tails, value)
+        if position == len(tails):
+            tails.append(value)
+        else:
+            tails[position] = value
+    return len(tails)
+
+
+def _ordered_run(similarity: npt.NDArray[np.float64], threshold: float) -> tuple[int, int]:
+    """(order-keeping matches, all matches) of b's sentences to their best sentence of a."""
+    if not similarity.size:
+        return 0, 0
+    best_in_a = similarity.argmax(axis=0)
+    matched = [
+        int(best_in_a[j]) for j in range(similarity.shape[1]) if similarity[best_in_a[j], j] >= threshold
+    ]
+    return _longest_increasing(matched), len(matched)
+
+
+def _monotone_score(similarity: npt.NDArray[np.float64], floor: float) -> float:
+    """Best total similarity of a one-to-one, order-keeping sentence alignment (DP, row by row).
+
+    D[i, j] = max(D[i-1, j], D[i, j-1], D[i-1, j-1] + s[i, j]); the D[i, j-1] term is a running
+    maximum along the row, so each row is one vectorised step.
+    """
+    if not similarity.size:
+        return 0.0
+    gains = np.where(similarity >= floor, similarity, 0.0)
+    previous = np.zeros(similarity.shape[1] + 1)
+    for row in gains:
+        current = np.empty_like(previous)
+        current[0] = 0.0
+        current[1:] = np.maximum(previous[1:], previous[:-1] + row)
+        previous = np.maximum.accumulate(current)
+    return float(previous[-1])
+
+
+def _first_mention_order(a: Profile, b: Profile, shared: frozenset[str]) -> int:
+    """How many shared rare terms are first mentioned in the same relative order in both texts."""
+    if len(shared) < 2:
+        return len(shared)
+    rank_in_a = _first_mentions(a, shared)
+    order_in_b = _first_mentions(b, shared)
+    sequence = [rank_in_a[term] for term in sorted(order_in_b, key=order_in_b.__getitem__)]
+    return _longest_increasing(sequence)
+
+
+def _first_mentions(profile: Profile, terms: frozenset[str]) -> dict[str, int]:
+    ranks: dict[str, int] = {}
+    for token in profile.tokens:
+        if token.norm in terms and token.norm not in ranks:
+            ranks[token.norm] = len(ranks)
+    return ranks
