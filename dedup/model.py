@@ -181,3 +181,30 @@ class Comparison:
     alignment: tuple[AlignedPair, ...]
     verdict: Verdict
     fact_diff: FactDiff | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRef:
+    """How a flag names an indexed item: its id, title, url and publication time."""
+
+    id: str
+    title: str | None = None
+    url: str | None = None
+    published: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """A scanned item found to derive from (or be the source of) an item already in the index.
+
+    `id` is stable: a hash of the item's and the source's content hashes, so a rescan or a restart
+    produces the same id and consumers can dedupe on it. `original` says which side came first.
+    """
+
+    id: str
+    item: ItemRef
+    source: ItemRef
+    kind: DerivationKind
+    confidence: float
+    original: Literal["item", "source"]
+    changes: tuple[FactChange, ...] = ()

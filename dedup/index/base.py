@@ -1,0 +1,144 @@
+"""The IndexStore Protocol every index backend implements, and the IndexRecord it stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from dedup.errors import IndexSettingsError
+from dedup.minhash import HASH_SCHEME
+from dedup.model import Flag
+from dedup.settings import Settings
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a backend's stored layout changes; stores refuse other versions."""
+
+CANDIDATE_SCHEME = "rare-terms-lsh-v1"
+"""Names the recipe of `IndexRecord.keys` (dedup.candidates); keys made otherwise never mix."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRecord:
+    """One indexed item: what candidate search needs and what `compare` needs to run again.
+
+    `id` is the item's stable id (feed guid or link, JSONL id, file path). `content_hash` is the
+    sha256 hex of its normalised text. `keys` are its candidate keys (dedup.candidates), which the
+    store inverts for `candidates`; `signature` is the cheap pre-filter signature, opaque bytes.
+    """
+
+    id: str
+    content_hash: str
+    text: str
+    title: str | None
+    url: str | None
+    published: datetime | None
+    keys: tuple[str, ...]
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureSettings:
+    """The settings that signatures and keys in an index were made with; they must match to mix."""
+
+    schema_version: int
+    hash_scheme: str
+    candidate_scheme: str
+    num_perm: int
+    minhash_seed: int
+    shingle_words: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SignatureSettings:
+        """Take the signature-relevant fields of `settings` and the current schemes."""
+        return cls(
+            schema_version=SCHEMA_VERSION,
+            hash_scheme=HASH_SCHEME,
+            candidate_scheme=CANDIDATE_SCHEME,
+            num_perm=settings.num_perm,
+            minhash_seed=settings.minhash_seed,
+            shingle_words=settings.shingle_words,
+        )
+
+    def as_pairs(self) -> tuple[tuple[str, str], ...]:
+        """Return (name, value) string pairs, the form stores write them in."""
+        return tuple((field.name, str(getattr(self, field.name))) for field in fields(self))
+
+
+def check_settings(stored: Sequence[tuple[str, str]], expected: SignatureSettings, location: str) -> None:
+    """Raise IndexSettingsError unless the settings an index stored equal `expected`.
+
+    Raises:
+        IndexSettingsError: naming the first differing setting, both values and the index.
+    """
+    found = dict(stored)
+    for name, value in expected.as_pairs():
+        if found.get(name) != value:
+            raise IndexSettingsError(
+                f"{location}: index was built with {name}={found.get(name)!r}, these settings use {value!r}"
+            )
+
+
+class IndexStore(Protocol):
+    """Persistent index of scanned items and the flags kept for them; a context manager.
+
+    Implementations: dedup.index.sqlite_store.SqliteStore(path, signature_settings) (one file) and
+    dedup.index.redis_store.RedisStore(url, signature_settings) (shared). On open each writes
+    `SignatureSettings.as_pairs()` into an empty index, or checks them with `check_settings`.
+    Third-party errors become IndexCorruptError / IndexUnavailableError at the store's edge.
+    """
+
+    def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
+        """Store `record` and its `flags` in one transaction; return False if its id was present.
+
+        Adding a record whose id is already indexed writes nothing (neither record nor flags), so a
+        restarted scan can re-add freely. The same content under a new id is a new record (an exact
+        copy, which the scan flags). A flag whose id is already kept is not kept twice.
+        """
+        ...
+
+    def get(self, item_id: str) -> IndexRecord | None:
+        """Return the record stored under `item_id`, or None."""
+        ...
+
+    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
+        """Return up to `limit` (item id, number of `keys` it shares) pairs, most shared first.
+
+        Ties are broken by item id, ascending, so the answer is deterministic.
+        """
+        ...
+
+    def checkpoint(self, source: str, position: str) -> None:
+        """Record how far `source` has been read (an opaque position, e.g. a line or an ETag)."""
+        ...
+
+    def last_checkpoint(self, source: str) -> str | None:
+        """Return the last position recorded for `source`, or None."""
+        ...
+
+    def flags(self) -> Iterator[Flag]:
+        """Yield every kept flag once, in the order they were committed.
+
+        The order is stable, so the scan can checkpoint how many flags it has printed and, after a
+        restart, print only those committed but not yet printed.
+        """
+        ...
+
+    def close(self) -> None:
+        """Release connections and files; the store is unusable afterwards."""
+        ...
+
+    def __enter__(self) -> Self:
+        """Return the open store."""
+        ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the store."""
+        ...
