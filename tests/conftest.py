@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.redis_server import durable_redis_server, redis_server, redis_url  # noqa: F401 (fixtures)
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -1,0 +1,140 @@
+"""A real redis-server on a free loopback port: one per test run, or one per test when it must restart."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+_START_TIMEOUT_S = 10.0
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class RedisServer:
+    """A redis-server child process bound to 127.0.0.1; stop and start keep the port and directory.
+
+    Persistence is off unless `is_durable`: then every write is appended and fsynced before Redis
+    answers it (`appendfsync always`), so a server killed with SIGKILL comes back with every
+    acknowledged write, which is what the restart test needs.
+    """
+
+    def __init__(self, directory: Path, *, is_durable: bool = False) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            pytest.fail("redis-server is not installed (Debian package redis-server); Redis tests need it")
+        self.executable = executable
+        self.directory = directory
+        self.is_durable = is_durable
+        self.port = _free_port()
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def url(self, db: int = 0) -> str:
+        """Return the redis:// URL of database `db` on this server."""
+        return f"redis://127.0.0.1:{self.port}/{db}"
+
+    def start(self) -> None:
+        """Start the server and wait until it answers PING."""
+        persistence = (
+            ["--appendonly", "yes", "--appendfsync", "always"]
+            if self.is_durable
+            else [
+                "--appendonly",
+                "no",
+            ]
+        )
+        command = [
+            self.executable,
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            *persistence,
+            "--dir",
+            str(self.directory),
+            "--daemonize",
+            "no",
+            "--loglevel",
+            "warning",
+        ]
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1.0)
+        try:
+            while True:
+                if self._process.poll() is not None:
+                    stderr = self._process.stderr.read().decode() if self._process.stderr else ""
+                    pytest.fail(f"redis-server on port {self.port} exited at start: {stderr.strip()}")
+                try:
+                    if client.ping():
+                        return
+                except redis.ConnectionError:
+                    pass
+                if time.monotonic() > deadline:
+                    self.stop()
+                    pytest.fail(f"redis-server on port {self.port} did not answer in {_START_TIMEOUT_S} s")
+                time.sleep(0.02)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        """Kill the server at once (SIGKILL), as a crash would, and wait for it to go."""
+        if self._process is None:
+            return
+        self._process.kill()
+        self._process.wait(timeout=_START_TIMEOUT_S)
+        if self._process.stderr is not None:
+            self._process.stderr.close()
+        self._process = None
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the server process is alive."""
+        return self._process is not None and self._process.poll() is None
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for the whole run, persistence off; stopped at the end."""
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> Iterator[str]:
+    """The URL of an emptied database on the shared server, emptied again after the test."""
+    client = redis.Redis.from_url(redis_server.url(0))
+    client.flushdb()
+    try:
+        yield redis_server.url(0)
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
+def durable_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of its own that keeps every acknowledged write across a kill and restart."""
+    server = RedisServer(tmp_path / "redis", is_durable=True)
+    server.directory.mkdir()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
