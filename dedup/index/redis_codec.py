@@ -1,0 +1,140 @@
+"""Bytes and JSON forms of IndexRecord and Flag as the Redis store keeps them."""
+
+from __future__ import annotations
+
+import json
+import struct
+import zlib
+from datetime import datetime
+from typing import Any
+
+from dedup.errors import IndexStoreError
+from dedup.index.base import IndexRecord
+from dedup.model import ChangeKind, DerivationKind, FactChange, Flag, ItemRef, Span
+
+_ID_LENGTH = struct.Struct(">H")
+_BODY_LENGTH = struct.Struct(">I")
+_MAX_ID_BYTES = 0xFFFF
+
+
+def encode_record(record: IndexRecord) -> bytes:
+    """Return the stored form: a 2-byte id length, the id, then the zlib-compressed rest.
+
+    Raises:
+        IndexStoreError: the id is longer than 65,535 bytes.
+
+    The id comes first and uncompressed so a Lua script can read it with two GETRANGE calls
+    without fetching the text; zlib level 1 roughly halves news text at little CPU cost.
+    """
+    item_id = record.id.encode()
+    if len(item_id) > _MAX_ID_BYTES:
+        raise IndexStoreError(f"item id {record.id[:60]!r}...: longer than {_MAX_ID_BYTES} bytes")
+    body = json.dumps(
+        [
+            record.content_hash,
+            record.text,
+            record.title,
+            record.url,
+            record.published.isoformat() if record.published else None,
+            list(record.keys),
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    packed = _BODY_LENGTH.pack(len(body)) + body + record.signature
+    return _ID_LENGTH.pack(len(item_id)) + item_id + zlib.compress(packed, 1)
+
+
+def decode_record(blob: bytes) -> IndexRecord:
+    """Invert `encode_record`."""
+    (id_length,) = _ID_LENGTH.unpack_from(blob)
+    item_id = blob[_ID_LENGTH.size : _ID_LENGTH.size + id_length].decode()
+    packed = zlib.decompress(blob[_ID_LENGTH.size + id_length :])
+    (body_length,) = _BODY_LENGTH.unpack_from(packed)
+    body = packed[_BODY_LENGTH.size : _BODY_LENGTH.size + body_length]
+    content_hash, text, title, url, published, keys = json.loads(body)
+    return IndexRecord(
+        id=item_id,
+        content_hash=content_hash,
+        text=text,
+        title=title,
+        url=url,
+        published=datetime.fromisoformat(published) if published else None,
+        keys=tuple(keys),
+        signature=packed[_BODY_LENGTH.size + body_length :],
+    )
+
+
+def encode_flag(flag: Flag) -> str:
+    """Return the flag as compact JSON."""
+    return json.dumps(
+        {
+            "id": flag.id,
+            "item": _ref_json(flag.item),
+            "source": _ref_json(flag.source),
+            "kind": str(flag.kind),
+            "confidence": flag.confidence,
+            "original": flag.original,
+            "changes": [_change_json(change) for change in flag.changes],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def decode_flag(text: str | bytes) -> Flag:
+    """Invert `encode_flag`."""
+    value = json.loads(text)
+    original = value["original"]
+    if original not in ("item", "source"):
+        raise ValueError(f"flag {value['id']}: original is {original!r}")
+    return Flag(
+        id=value["id"],
+        item=_ref(value["item"]),
+        source=_ref(value["source"]),
+        kind=DerivationKind(value["kind"]),
+        confidence=float(value["confidence"]),
+        original=original,
+        changes=tuple(_change(change) for change in value["changes"]),
+    )
+
+
+def _ref_json(ref: ItemRef) -> dict[str, Any]:
+    published = ref.published.isoformat() if ref.published else None
+    return {"id": ref.id, "title": ref.title, "url": ref.url, "published": published}
+
+
+def _ref(value: dict[str, Any]) -> ItemRef:
+    published = value["published"]
+    return ItemRef(
+        id=value["id"],
+        title=value["title"],
+        url=value["url"],
+        published=datetime.fromisoformat(published) if published else None,
+    )
+
+
+def _span_json(span: Span | None) -> list[int] | None:
+    return None if span is None else [span.start, span.end]
+
+
+def _span(value: list[int] | None) -> Span | None:
+    return None if value is None else Span(value[0], value[1])
+
+
+def _change_json(change: FactChange) -> dict[str, Any]:
+    return {
+        "kind": str(change.kind),
+        "fact": change.fact,
+        "original": _span_json(change.original),
+        "derivative": _span_json(change.derivative),
+    }
+
+
+def _change(value: dict[str, Any]) -> FactChange:
+    return FactChange(
+        kind=ChangeKind(value["kind"]),
+        fact=value["fact"],
+        original=_span(value["original"]),
+        derivative=_span(value["derivative"]),
+    )

@@ -1,0 +1,398 @@
+"""RedisStore: the shared IndexStore in one Redis database; pipelined batches, bounded retries."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import partial
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
+from dedup.index import redis_scripts
+from dedup.index.base import IndexRecord, SignatureSettings, check_settings
+from dedup.index.redis_codec import decode_flag, decode_record, encode_flag, encode_record
+from dedup.model import Flag
+
+T = TypeVar("T")
+
+_FLAG_PAGE = 500
+
+
+@dataclass(frozen=True, slots=True)
+class RedisOptions:
+    """How a RedisStore behaves beyond the shared contract.
+
+    `retry_s` bounds how long an operation keeps retrying, with exponential backoff from
+    `backoff_start_s` to `backoff_max_s`, while Redis is unreachable; then IndexUnavailableError.
+    `retain_days`, when set, expires documents that long after they were indexed. Flags are kept.
+    """
+
+    prefix: str = "dedup:"
+    retry_s: float = 30.0
+    backoff_start_s: float = 0.05
+    backoff_max_s: float = 2.0
+    socket_timeout_s: float = 10.0
+    retain_days: float | None = None
+
+    @property
+    def retain_s(self) -> int:
+        """The retention window in whole seconds, 0 when documents never expire."""
+        return 0 if self.retain_days is None else max(1, round(self.retain_days * 86400))
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """A record number waiting in the scan queue, and the stream entry that carries it."""
+
+    entry_id: str
+    number: int
+
+
+def redact_url(url: str) -> str:
+    """Return `url` without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+class RedisStore:
+    """IndexStore in a Redis database chosen by URL (redis://, rediss://, with password and db).
+
+    Every write is one Lua script, so a record and its flags are committed together and a flag id
+    is kept once however many scanners race; batches go through one pipeline round trip. The key
+    layout is drawn in dedup.index.redis_scripts.
+    """
+
+    def __init__(
+        self, url: str, signature_settings: SignatureSettings, options: RedisOptions | None = None
+    ) -> None:
+        self.url = url
+        self.location = redact_url(url)
+        self.options = options or RedisOptions()
+        prefix = self.options.prefix
+        self._keys = _Keys(prefix)
+        try:
+            self._client = redis.Redis.from_url(
+                url,
+                socket_timeout=self.options.socket_timeout_s,
+                socket_connect_timeout=min(self.options.socket_timeout_s, 5.0),
+            )
+        except ValueError as exc:
+            raise IndexUnavailableError(f"{self.location}: not a usable Redis URL: {exc}") from exc
+        self._init = self._client.register_script(redis_scripts.INIT)
+        self._add = self._client.register_script(redis_scripts.ADD)
+        self._enqueue = self._client.register_script(redis_scripts.ENQUEUE)
+        self._commit = self._client.register_script(redis_scripts.COMMIT)
+        self._candidates = self._client.register_script(redis_scripts.CANDIDATES)
+        self._get = self._client.register_script(redis_scripts.GET)
+        try:
+            # Opening fails fast: a wrong URL should not hang for the whole retry window.
+            stored = self._call(
+                lambda: self._init(keys=[self._keys.meta], args=_flatten(signature_settings.as_pairs())),
+                retry_s=0.0,
+            )
+            pairs = [(_text(stored[index]), _text(stored[index + 1])) for index in range(0, len(stored), 2)]
+            if "schema_version" not in dict(pairs):
+                raise IndexCorruptError(f"{self.location}: {self._keys.meta} is not a dedup index header")
+            check_settings(pairs, signature_settings, self.location)
+        except BaseException:
+            self._client.close()
+            raise
+
+    # -- the IndexStore contract -------------------------------------------------------------
+
+    def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
+        """Store `record` and its `flags` atomically; False if its id was already committed."""
+        return self.add_many([(record, flags)])[0]
+
+    def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
+        """Add many records, each with its flags atomically, in one pipelined round trip."""
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for record, flags in entries:
+                self._add(
+                    keys=[
+                        self._keys.item(record.id),
+                        self._keys.seq,
+                        self._keys.done,
+                        self._keys.flags,
+                        self._keys.flag_ids,
+                        *self._keys.buckets(record.keys),
+                    ],
+                    args=[
+                        self._keys.doc_prefix,
+                        encode_record(record),
+                        self.options.retain_s,
+                        *_flag_args(flags),
+                    ],
+                    client=pipe,
+                )
+
+        return [bool(reply[0]) for reply in self._pipelined(run)]
+
+    def get(self, item_id: str) -> IndexRecord | None:
+        """Return the record stored under `item_id`, or None."""
+        blob = self._call(lambda: self._get(keys=[self._keys.item(item_id)], args=[self._keys.doc_prefix]))
+        return None if blob is None else self._decode(blob)
+
+    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
+        """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id."""
+        return self.candidates_many([keys], limit)[0]
+
+    def candidates_many(
+        self, key_lists: Sequence[Sequence[str]], limit: int, before: Sequence[int] | None = None
+    ) -> list[list[tuple[str, int]]]:
+        """Run candidate search for many key lists in one round trip, counting inside Redis.
+
+        `before[i]`, when given, restricts list i to records numbered below it: the records that
+        arrived before record `before[i]`, which is what a lone scanner would have seen.
+        """
+        if limit <= 0:
+            return [[] for _ in key_lists]
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for index, keys in enumerate(key_lists):
+                bound = 0 if before is None else before[index]
+                self._candidates(
+                    keys=self._keys.buckets(keys), args=[self._keys.doc_prefix, limit, bound], client=pipe
+                )
+
+        answers = []
+        for reply in self._pipelined(run):
+            pairs = [(_text(reply[index]), int(reply[index + 1])) for index in range(0, len(reply), 2)]
+            pairs.sort(key=lambda pair: (-pair[1], pair[0]))
+            answers.append(pairs[:limit])
+        return answers
+
+    def checkpoint(self, source: str, position: str) -> None:
+        """Record how far `source` has been read."""
+        self._call(lambda: self._client.hset(self._keys.checkpoints, source, position))
+
+    def last_checkpoint(self, source: str) -> str | None:
+        """Return the last position recorded for `source`, or None."""
+        value = self._call(lambda: self._client.hget(self._keys.checkpoints, source))
+        return None if value is None else _text(value)
+
+    def flags(self) -> Iterator[Flag]:
+        """Yield every kept flag once, in commit order, a page at a time."""
+        start = 0
+        while True:
+            page = self._call(partial(self._client.lrange, self._keys.flags, start, start + _FLAG_PAGE - 1))
+            for value in page:
+                try:
+                    yield decode_flag(value)
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise IndexCorruptError(f"{self.location}: a stored flag is damaged: {exc}") from exc
+            if len(page) < _FLAG_PAGE:
+                return
+            start += _FLAG_PAGE
+
+    def close(self) -> None:
+        """Release the connection pool."""
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- the scan queue that dedup.distributed drives --------------------------------------
+
+    @property
+    def queue_key(self) -> str:
+        """The name of the stream that carries record numbers to scanners."""
+        return self._keys.queue
+
+    @property
+    def client(self) -> redis.Redis:
+        """The Redis client, for queue commands; run them through `call` to get retries."""
+        return self._client
+
+    def enqueue_many(self, records: Sequence[IndexRecord]) -> list[int | None]:
+        """Claim and queue each record not seen before; its number, or None if another had it."""
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for record in records:
+                self._enqueue(
+                    keys=[
+                        self._keys.item(record.id),
+                        self._keys.seq,
+                        self._keys.queue,
+                        *self._keys.buckets(record.keys),
+                    ],
+                    args=[self._keys.doc_prefix, encode_record(record), self.options.retain_s],
+                    client=pipe,
+                )
+
+        return [int(reply) or None for reply in self._pipelined(run)]
+
+    def records_by_number(self, numbers: Sequence[int]) -> list[IndexRecord | None]:
+        """Fetch records by their number, None where one has expired."""
+        if not numbers:
+            return []
+        blobs = self._call(lambda: self._client.mget([self._keys.doc(number) for number in numbers]))
+        return [None if blob is None else self._decode(blob) for blob in blobs]
+
+    def commit_many(
+        self, group: str, entries: Sequence[tuple[QueueEntry, Sequence[Flag]]]
+    ) -> list[tuple[bool, tuple[Flag, ...]]]:
+        """Commit queued records with their flags and acknowledge their entries, atomically each.
+
+        Returns, per entry, whether this call committed it and which of its flags it kept.
+        """
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for entry, flags in entries:
+                self._commit(
+                    keys=[self._keys.done, self._keys.flags, self._keys.flag_ids, self._keys.queue],
+                    args=[entry.number, group, entry.entry_id, *_flag_args(flags)],
+                    client=pipe,
+                )
+
+        results = []
+        for (_, flags), reply in zip(entries, self._pipelined(run), strict=True):
+            kept = tuple(flag for flag, is_kept in zip(flags, reply[1:], strict=True) if is_kept)
+            results.append((bool(reply[0]), kept))
+        return results
+
+    def call(self, operation: Callable[[], T]) -> T:
+        """Run one Redis operation, retrying with backoff while the server is unreachable."""
+        return self._call(operation)
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    def _pipelined(self, run: Callable[[redis.client.Pipeline], None]) -> list[Any]:
+        def execute() -> list[Any]:
+            with self._client.pipeline(transaction=False) as pipe:
+                run(pipe)
+                return list(pipe.execute())
+
+        return self._call(execute)
+
+    def _call(self, operation: Callable[[], T], retry_s: float | None = None) -> T:
+        """Run `operation`; retry connection failures for `retry_s`, then IndexUnavailableError.
+
+        Every write is an idempotent script (it checks the id or the done bit first), so running
+        one again after a lost reply changes nothing.
+        """
+        budget_s = self.options.retry_s if retry_s is None else retry_s
+        deadline = time.monotonic() + budget_s
+        delay_s = self.options.backoff_start_s
+        while True:
+            try:
+                return operation()
+            except redis.AuthenticationError as exc:
+                raise IndexUnavailableError(
+                    f"{self.location}: Redis refused the password: {_line(exc)}"
+                ) from exc
+            except (redis.ConnectionError, redis.TimeoutError) as exc:
+                if time.monotonic() + delay_s > deadline:
+                    waited = f" for {budget_s:g} s" if budget_s > 0 else ""
+                    raise IndexUnavailableError(
+                        f"{self.location}: Redis unreachable{waited}: {_line(exc)}"
+                    ) from exc
+                time.sleep(delay_s)
+                delay_s = min(delay_s * 2, self.options.backoff_max_s)
+            except redis.ResponseError as exc:
+                message = _line(exc)
+                if message.startswith(("NOAUTH", "WRONGPASS")):
+                    raise IndexUnavailableError(
+                        f"{self.location}: Redis refused the password: {message}"
+                    ) from exc
+                if message.startswith("WRONGTYPE"):
+                    raise IndexCorruptError(
+                        f"{self.location}: holds keys that are not a dedup index: {message}"
+                    ) from exc
+                raise IndexStoreError(f"{self.location}: Redis error: {message}") from exc
+            except redis.RedisError as exc:
+                raise IndexStoreError(f"{self.location}: Redis error: {_line(exc)}") from exc
+
+    def _decode(self, blob: bytes | str) -> IndexRecord:
+        try:
+            return decode_record(blob if isinstance(blob, bytes) else blob.encode())
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise IndexCorruptError(f"{self.location}: a stored record is damaged: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Keys:
+    """Key names under one prefix; see dedup.index.redis_scripts for the layout."""
+
+    prefix: str
+
+    @property
+    def meta(self) -> str:
+        return f"{self.prefix}meta"
+
+    @property
+    def seq(self) -> str:
+        return f"{self.prefix}seq"
+
+    @property
+    def done(self) -> str:
+        return f"{self.prefix}done"
+
+    @property
+    def flags(self) -> str:
+        return f"{self.prefix}flags"
+
+    @property
+    def flag_ids(self) -> str:
+        return f"{self.prefix}flag-ids"
+
+    @property
+    def checkpoints(self) -> str:
+        return f"{self.prefix}checkpoints"
+
+    @property
+    def queue(self) -> str:
+        return f"{self.prefix}queue"
+
+    @property
+    def doc_prefix(self) -> str:
+        return f"{self.prefix}doc:"
+
+    def doc(self, number: int) -> str:
+        return f"{self.prefix}doc:{number}"
+
+    def item(self, item_id: str) -> str:
+        return f"{self.prefix}id:{item_id}"
+
+    def buckets(self, keys: Sequence[str]) -> list[str]:
+        # Distinct keys only: a key listed twice must not count twice.
+        return list(dict.fromkeys(f"{self.prefix}k:{_key_hash(key)}" for key in keys))
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+def _flag_args(flags: Sequence[Flag]) -> list[str]:
+    return [value for flag in flags for value in (flag.id, encode_flag(flag))]
+
+
+def _flatten(pairs: Sequence[tuple[str, str]]) -> list[str]:
+    return [value for pair in pairs for value in pair]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _line(exc: BaseException) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
