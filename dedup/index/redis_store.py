@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from dedup.distributed import QueueEntry
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
@@ -44,14 +45,6 @@ class RedisOptions:
     def retain_s(self) -> int:
         """The retention window in whole seconds, 0 when documents never expire."""
         return 0 if self.retain_days is None else max(1, round(self.retain_days * 86400))
-
-
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    """A record number waiting in the scan queue, and the stream entry that carries it."""
-
-    entry_id: str
-    number: int
 
 
 def redact_url(url: str) -> str:
