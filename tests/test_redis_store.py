@@ -1,0 +1,204 @@
+"""RedisStore beyond the shared contract: URLs, passwords, settings, retries, retention, batches."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+import redis
+
+from dedup.errors import IndexCorruptError, IndexSettingsError, IndexUnavailableError
+from dedup.index import open_index
+from dedup.index.base import IndexRecord, SignatureSettings
+from dedup.index.redis_store import RedisOptions, RedisStore, redact_url
+from dedup.model import DerivationKind, Flag, ItemRef
+from dedup.settings import DEFAULT_SETTINGS
+from tests.redis_server import RedisServer, _free_port
+
+SIGNATURES = SignatureSettings.from_settings(DEFAULT_SETTINGS)
+
+
+def record(number: int, keys: tuple[str, ...]) -> IndexRecord:
+    return IndexRecord(
+        id=f"item-{number}",
+        content_hash=f"{number:064x}",
+        text=f"text of item {number}",
+        title=None,
+        url=None,
+        published=None,
+        keys=keys,
+        signature=bytes([number % 256]) * 6,
+    )
+
+
+def flag(item: str, source: str) -> Flag:
+    return Flag(
+        id=f"{item}<{source}",
+        item=ItemRef(item),
+        source=ItemRef(source),
+        kind=DerivationKind.COPY,
+        confidence=0.99,
+        original="source",
+    )
+
+
+def test_open_index_picks_redis_for_redis_urls(redis_url: str) -> None:
+    with open_index(redis_url) as store:
+        assert isinstance(store, RedisStore)
+        assert store.add(record(1, ("a",)))
+        assert store.get("item-1") == record(1, ("a",))
+
+
+def test_other_signature_settings_are_refused(redis_url: str) -> None:
+    RedisStore(redis_url, SIGNATURES).close()
+    with pytest.raises(IndexSettingsError, match="num_perm") as caught:
+        RedisStore(redis_url, replace(SIGNATURES, num_perm=64))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_foreign_header_is_corrupt(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).set("dedup:meta", "not a hash")
+    with pytest.raises(IndexCorruptError, match="not a dedup index"):
+        RedisStore(redis_url, SIGNATURES)
+
+
+def test_a_header_without_schema_is_corrupt(redis_url: str) -> None:
+    redis.Redis.from_url(redis_url).hset("dedup:meta", "owner", "someone else")
+    with pytest.raises(IndexCorruptError, match="dedup:meta"):
+        RedisStore(redis_url, SIGNATURES)
+
+
+def test_databases_in_the_url_are_separate_indexes(redis_server: RedisServer, redis_url: str) -> None:
+    other = redis_server.url(3)
+    redis.Redis.from_url(other).flushdb()
+    with open_index(redis_url) as first, open_index(other) as second:
+        first.add(record(1, ("a",)))
+        assert second.get("item-1") is None
+    redis.Redis.from_url(other).flushdb()
+
+
+def test_no_server_gives_one_line_unavailable_error() -> None:
+    url = f"redis://:s3cret@127.0.0.1:{_free_port()}/0"
+    with pytest.raises(IndexUnavailableError) as caught:
+        open_index(url)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "127.0.0.1" in message
+    assert "s3cret" not in message
+
+
+def test_rediss_to_a_plain_server_is_unavailable(redis_server: RedisServer) -> None:
+    with pytest.raises(IndexUnavailableError, match=r"rediss://127\.0\.0\.1") as caught:
+        # a plain server never answers the TLS hello; a short socket timeout ends the wait
+        RedisStore(
+            f"rediss://127.0.0.1:{redis_server.port}/0", SIGNATURES, RedisOptions(socket_timeout_s=0.5)
+        )
+    assert "\n" not in str(caught.value)
+
+
+def test_password_from_the_url(durable_redis_server: RedisServer) -> None:
+    redis.Redis.from_url(durable_redis_server.url()).config_set("requirepass", "s3cret")
+    good = f"redis://:s3cret@127.0.0.1:{durable_redis_server.port}/1"
+    with open_index(good) as store:
+        store.add(record(1, ("a",)))
+        assert store.candidates(["a"], 5) == [("item-1", 1)]
+    for bad in (f"redis://:wrong@127.0.0.1:{durable_redis_server.port}/1", durable_redis_server.url(1)):
+        with pytest.raises(IndexUnavailableError, match="password") as caught:
+            open_index(bad)
+        assert "wrong" not in str(caught.value)
+        assert "\n" not in str(caught.value)
+
+
+def test_redact_url_hides_only_the_password() -> None:
+    assert redact_url("rediss://user:pw@host:6380/2") == "rediss://user:***@host:6380/2"
+    assert redact_url("redis://host/0") == "redis://host/0"
+
+
+def test_candidates_count_distinct_keys_and_break_ties_by_id(redis_url: str) -> None:
+    with open_index(redis_url) as store:
+        store.add(record(3, ("a", "b")))
+        store.add(record(2, ("a", "b")))
+        store.add(record(1, ("a",)))
+        assert store.candidates(["a", "b", "a"], 10) == [("item-2", 2), ("item-3", 2), ("item-1", 1)]
+        # the limit falls inside a tie: the lower id wins, whatever the arrival order
+        assert store.candidates(["a", "b"], 1) == [("item-2", 2)]
+        assert store.candidates(["zz"], 10) == []
+        assert store.candidates(["a"], 0) == []
+
+
+def test_candidates_before_a_number_see_only_earlier_records(redis_url: str) -> None:
+    with RedisStore(redis_url, SIGNATURES) as store:
+        for number in (1, 2, 3):
+            store.add(record(number, ("a",)))
+        assert store.candidates_many([["a"], ["a"]], 10, before=[3, 2]) == [
+            [("item-1", 1), ("item-2", 1)],
+            [("item-1", 1)],
+        ]
+
+
+def test_pipelined_batch_equals_single_adds(redis_url: str) -> None:
+    entries = [
+        (record(number, ("k", f"u{number % 3}")), [flag(f"item-{number}", "x")]) for number in range(40)
+    ]
+    with RedisStore(redis_url, SIGNATURES) as store:
+        assert store.add_many(entries) == [True] * 40
+        assert store.add_many(entries[:5]) == [False] * 5
+        batched = (store.candidates(["k", "u1"], 5), [found.id for found in store.flags()])
+    redis.Redis.from_url(redis_url).flushdb()
+    with RedisStore(redis_url, SIGNATURES) as store:
+        for entry in entries:
+            store.add(*entry)
+        assert (store.candidates(["k", "u1"], 5), [found.id for found in store.flags()]) == batched
+
+
+def test_a_flag_id_is_kept_once_even_across_items(redis_url: str) -> None:
+    shared = flag("item-1", "item-0")
+    with open_index(redis_url) as store:
+        store.add(record(1, ("a",)), [shared, shared])
+        store.add(record(2, ("a",)), [shared])
+        assert [found.id for found in store.flags()] == [shared.id]
+
+
+def test_retention_sets_expiry_and_expired_records_vanish(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    options = RedisOptions(retain_days=2)
+    with RedisStore(redis_url, SIGNATURES, options) as store:
+        store.add(record(1, ("a", "b")), [flag("item-1", "x")])
+        store.add(record(2, ("a",)))
+        ttl = client.ttl("dedup:doc:1")
+        assert 2 * 86400 - 60 < ttl <= 2 * 86400
+        assert client.ttl("dedup:id:item-1") == ttl
+        assert client.ttl(store._keys.buckets(["a"])[0]) > 0
+        # what expiry does, done at once: the record's keys are gone, the bucket still names it
+        client.delete("dedup:doc:1", "dedup:id:item-1")
+        assert store.get("item-1") is None
+        assert store.candidates(["a", "b"], 1) == [("item-2", 1)]
+        assert [found.id for found in store.flags()] == ["item-1<x"]
+    with RedisStore(redis_url, SIGNATURES) as store:
+        store.add(record(3, ("c",)))
+        assert client.ttl("dedup:doc:3") == -1
+
+
+def test_bounded_retry_then_one_line_error(durable_redis_server: RedisServer) -> None:
+    store = RedisStore(durable_redis_server.url(), SIGNATURES, RedisOptions(retry_s=0.5))
+    durable_redis_server.stop()
+    with pytest.raises(IndexUnavailableError, match=r"unreachable for 0\.5 s") as caught:
+        store.add(record(1, ("a",)))
+    assert "\n" not in str(caught.value)
+    store.close()
+
+
+def test_a_write_waits_out_a_restart_and_lands_once(durable_redis_server: RedisServer) -> None:
+    with RedisStore(durable_redis_server.url(), SIGNATURES, RedisOptions(retry_s=20)) as store:
+        store.add(record(1, ("a",)), [flag("item-1", "x")])
+        durable_redis_server.stop()
+        restart = threading.Timer(0.5, durable_redis_server.start)
+        restart.start()
+        try:
+            assert store.add(record(2, ("a",)), [flag("item-2", "x")])
+        finally:
+            restart.join()
+        assert not store.add(record(1, ("a",)), [flag("item-1", "x")])
+        assert [found.id for found in store.flags()] == ["item-1<x", "item-2<x"]
+        assert store.candidates(["a"], 5) == [("item-1", 1), ("item-2", 1)]
