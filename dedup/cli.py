@@ -10,6 +10,7 @@ import click
 
 from dedup.compare import compare as compare_documents
 from dedup.errors import DedupError
+from dedup.html_report import comparison_html, write_html
 from dedup.load import load_document
 from dedup.pairs import compare_pairs, read_pairs_file
 from dedup.report import comparison_json, comparison_text
@@ -28,16 +29,21 @@ def cli() -> None:
     "--pairs", "pairs_file", type=click.Path(dir_okay=False), help="Tab-separated path pairs, one a line."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per comparison.")
-def compare(first: str | None, second: str | None, pairs_file: str | None, as_json: bool) -> None:
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), help="Also write an HTML report here.")
+def compare(
+    first: str | None, second: str | None, pairs_file: str | None, as_json: bool, html_file: str | None
+) -> None:
     """Decide whether FIRST and SECOND derive from each other, which is the original, and how."""
     if pairs_file is not None:
-        if first or second:
-            raise click.UsageError("give either two documents or --pairs, not both")
+        if first or second or html_file:
+            raise click.UsageError("give either two documents or --pairs, not both (--html needs two)")
         _compare_many(read_pairs_file(pairs_file), as_json)
         return
     if not first or not second:
         raise click.UsageError("compare needs two documents (or --pairs FILE)")
     comparison = compare_documents(load_document(first), load_document(second))
+    if html_file is not None:
+        write_html(comparison_html(comparison), html_file)
     click.echo(_dumps(comparison_json(comparison)) if as_json else comparison_text(comparison))
 
 

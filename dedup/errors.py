@@ -12,6 +12,7 @@ DedupError
 |    +-- IndexSettingsError    signatures made with other settings
 |    +-- IndexUnavailableError server gone (Redis) or file locked
 +-- FetchError                 an http(s) source that could not be fetched
++-- ReportWriteError           a report file or folder that could not be written
 """
 
 from __future__ import annotations
@@ -63,3 +64,7 @@ class IndexUnavailableError(IndexStoreError):
 
 class FetchError(DedupError):
     """An http(s) source could not be fetched."""
+
+
+class ReportWriteError(DedupError):
+    """A report file or folder could not be written."""

@@ -1,0 +1,451 @@
+"""The HTML report: escaping, highlight splitting, layout, the CLI option, the page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from html.parser import HTMLParser
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from dedup import compare, load_document
+from dedup.cli import cli
+from dedup.errors import ReportWriteError
+from dedup.html_report import (
+    CONTENT_SECURITY_POLICY,
+    Highlight,
+    Row,
+    Segment,
+    comparison_html,
+    layout_rows,
+    split_highlights,
+)
+from dedup.model import (
+    AlignedPair,
+    ChangeKind,
+    Comparison,
+    Document,
+    FactChange,
+    FactDiff,
+    Span,
+)
+
+SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+HOSTILE_SCRIPT = "<script>window.pwned=1</script>"
+HOSTILE_IMAGE = '<img src=x onerror="window.pwned=2">'
+
+
+def _span_of(text: str, quote: str) -> Span:
+    start = text.index(quote)
+    return Span(start, start + len(quote))
+
+
+def _seeds_hand_diff(original: Document, derivative: Document) -> FactDiff:
+    """The seeds' changes as issue 4 states them, built by hand (with one overlapping extra)."""
+    a, b = original.text, derivative.text
+    return FactDiff(
+        original,
+        derivative,
+        (
+            FactChange(
+                ChangeKind.OMITTED,
+                "Sullivan's rebuttal is gone",
+                _span_of(a, '"We have not seen that to date. I look forward to speaking with the U.K.'),
+                None,
+            ),
+            FactChange(
+                ChangeKind.SOFTENED,
+                "64% -> significant",
+                _span_of(a, "64%"),
+                _span_of(b, "significant growth"),
+            ),
+            FactChange(
+                ChangeKind.HARDENED,
+                "hedge dropped",
+                _span_of(a, "is now, or will be, flowing"),
+                _span_of(b, "currently flowing"),
+            ),
+            FactChange(
+                ChangeKind.ALTERED,
+                "overlaps the hardened span",
+                _span_of(a, "will be, flowing from China"),
+                _span_of(b, "flowing from China"),
+            ),
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Comparison:
+    """The seeds compared for real; the fact diff is the engine's when it finds changes, else by hand."""
+    original, derivative = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
+    result = compare(original, derivative)
+    if result.fact_diff is None or not result.fact_diff.changes:
+        result = replace(result, fact_diff=_seeds_hand_diff(original, derivative))
+    return result
+
+
+def _hostile_comparison() -> Comparison:
+    title = f"Budget vote {HOSTILE_SCRIPT}"
+    a = Document(
+        id="hostile-a.txt",
+        title=title,
+        text=(
+            "The city council approved the budget on Monday by seven votes to two. "
+            f"{HOSTILE_SCRIPT} The mayor said the plan would cut waiting times at clinics. "
+            f"{HOSTILE_IMAGE} Critics said the plan ignored the housing shortage."
+        ),
+    )
+    b = Document(
+        id="hostile-b.txt",
+        title='Rewrite "quoted" & <b>bold</b>',
+        text=(
+            "On Monday the city council approved the budget by seven votes to two. "
+            f"{HOSTILE_IMAGE} The mayor said the plan would cut waiting times at clinics. {HOSTILE_SCRIPT}"
+        ),
+    )
+    result = compare(a, b)
+    changes = (
+        FactChange(ChangeKind.OMITTED, f"critics {HOSTILE_SCRIPT}", _span_of(a.text, HOSTILE_SCRIPT), None),
+        FactChange(
+            ChangeKind.ALTERED,
+            "image moved",
+            _span_of(a.text, HOSTILE_IMAGE),
+            _span_of(b.text, HOSTILE_IMAGE),
+        ),
+    )
+    return replace(result, fact_diff=FactDiff(a, b, changes))
+
+
+class _MarkCollector(HTMLParser):
+    """Collect the text under each highlight and check that every end tag closes the innermost open tag."""
+
+    VOID = frozenset({"meta", "br", "img", "link", "input", "hr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.marked: dict[tuple[str, str], str] = {}
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if attributes.get("id"):
+            self.ids.append(str(attributes["id"]))
+        if tag == "a":
+            self.hrefs.append(str(attributes.get("href")))
+        if tag not in self.VOID:
+            self.stack.append((tag, attributes))
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack and self.stack[-1][0] == tag, f"</{tag}> closes {self.stack[-1:]}"
+        self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for tag, attributes in self.stack:
+            if tag == "mark" and attributes.get("data-change") is not None:
+                key = (str(attributes["data-change"]), str(attributes["data-side"]))
+                self.marked[key] = self.marked.get(key, "") + data
+
+
+def _parse(page: str) -> _MarkCollector:
+    collector = _MarkCollector()
+    collector.feed(page)
+    collector.close()
+    assert collector.stack == []
+    return collector
+
+
+# --- highlight splitting -------------------------------------------------------------------------
+
+
+def test_split_highlights_cuts_overlaps_into_nested_segments() -> None:
+    first = Highlight(Span(0, 10), ChangeKind.HARDENED, 0)
+    second = Highlight(Span(5, 15), ChangeKind.ALTERED, 1)
+    assert split_highlights(Span(0, 20), [second, first]) == (
+        Segment(Span(0, 5), (first,)),
+        Segment(Span(5, 10), (first, second)),
+        Segment(Span(10, 15), (second,)),
+        Segment(Span(15, 20), ()),
+    )
+
+
+def test_split_highlights_puts_the_enclosing_highlight_outside() -> None:
+    inner = Highlight(Span(4, 6), ChangeKind.SOFTENED, 0)
+    outer = Highlight(Span(2, 8), ChangeKind.OMITTED, 1)
+    assert split_highlights(Span(0, 10), [inner, outer])[2] == Segment(Span(4, 6), (outer, inner))
+
+
+def test_split_highlights_clips_to_the_span_and_ignores_others() -> None:
+    crossing = Highlight(Span(3, 30), ChangeKind.OMITTED, 0)
+    elsewhere = Highlight(Span(40, 50), ChangeKind.ADDED, 1)
+    assert split_highlights(Span(10, 20), [crossing, elsewhere]) == (Segment(Span(10, 20), (crossing,)),)
+
+
+def test_overlapping_changes_render_balanced_and_quote_their_spans_exactly(seeds: Comparison) -> None:
+    page = comparison_html(seeds)
+    parsed = _parse(page)
+    assert seeds.fact_diff is not None
+    texts = {"original": seeds.fact_diff.original.text, "derivative": seeds.fact_diff.derivative.text}
+    for index, change in enumerate(seeds.fact_diff.changes):
+        for side, span in (("original", change.original), ("derivative", change.derivative)):
+            if span is not None:
+                assert parsed.marked[(str(index), side)] == span.slice(texts[side])
+                assert f"c{index}-{side}" in parsed.ids
+                assert f"#c{index}-{side}" in parsed.hrefs
+
+
+# --- layout --------------------------------------------------------------------------------------
+
+
+def _covered(rows: tuple[Row, ...], side: str) -> list[Span]:
+    return [getattr(row, side) for row in rows if getattr(row, side).end > getattr(row, side).start]
+
+
+@pytest.mark.parametrize("which", ["seeds", "crossing"])
+def test_rows_cover_both_texts_in_order(which: str, seeds: Comparison) -> None:
+    if which == "seeds":
+        left, right, pairs = seeds.a.text, seeds.b.text, seeds.alignment
+    else:
+        left, right = "One. Two. Three.", "Three. One. Two."
+        pairs = (
+            AlignedPair(2, 0, Span(10, 16), Span(0, 6), 1.0),
+            AlignedPair(0, 1, Span(0, 4), Span(7, 11), 1.0),
+            AlignedPair(1, 2, Span(5, 9), Span(12, 16), 1.0),
+        )
+    rows = layout_rows(left, right, pairs)
+    for side, text in (("left", left), ("right", right)):
+        spans = _covered(rows, side)
+        assert all(earlier.end <= later.start for earlier, later in pairwise(spans))
+        shown = "".join(span.slice(text) for span in spans)
+        assert "".join(shown.split()) == "".join(text.split())
+    assert any(row.similarity is not None for row in rows)
+
+
+def test_crossing_pairs_keep_the_heavier_in_order_chain() -> None:
+    pairs = [
+        AlignedPair(0, 1, Span(0, 4), Span(7, 11), 0.9),
+        AlignedPair(1, 2, Span(5, 9), Span(12, 16), 0.9),
+        AlignedPair(2, 0, Span(10, 16), Span(0, 6), 0.95),
+    ]
+    aligned = [row for row in layout_rows("One. Two. Three.", "Three. One. Two.", pairs) if row.similarity]
+    assert [(row.left, row.right) for row in aligned] == [
+        (Span(0, 4), Span(7, 11)),
+        (Span(5, 9), Span(12, 16)),
+    ]
+
+
+@pytest.mark.parametrize("has_diff", [True, False])
+def test_original_goes_left_when_b_is_the_original(seeds: Comparison, has_diff: bool) -> None:
+    diff = FactDiff(seeds.a, seeds.b, ()) if has_diff else None
+    verdict = replace(seeds.verdict, original="b")
+    swapped = replace(seeds, a=seeds.b, b=seeds.a, fact_diff=diff, verdict=verdict, alignment=())
+    page = comparison_html(swapped)
+    first_cell = page.index('<div class="cell" data-side="original">')
+    assert page[first_cell:].startswith('<div class="cell" data-side="original">U.K. Says China')
+    assert page.index("<dt>Original</dt>") < page.index("<dt>Derivative</dt>")
+
+
+# --- escaping and self-containment ---------------------------------------------------------------
+
+
+def test_document_text_titles_and_facts_are_escaped() -> None:
+    page = comparison_html(_hostile_comparison())
+    lowered = page.lower()
+    assert "<script" not in lowered
+    assert "<img" not in lowered
+    assert "<b>" not in lowered
+    assert "&lt;script&gt;window.pwned=1&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=&quot;window.pwned=2&quot;&gt;" in page
+    assert "Rewrite &quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;" in page
+    parsed = _parse(page)
+    assert parsed.marked[("0", "original")] == HOSTILE_SCRIPT
+    assert parsed.marked[("1", "derivative")] == HOSTILE_IMAGE
+
+
+def test_page_is_self_contained_under_a_strict_policy(seeds: Comparison) -> None:
+    page = comparison_html(seeds)
+    assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page
+    assert CONTENT_SECURITY_POLICY.startswith("default-src 'none'; style-src 'unsafe-inline'")
+    for external in ("<link", "<script", "src=", "url(", "@import", "@font-face"):
+        assert external not in page.lower()
+    assert all(href.startswith("#") for href in _parse(page).hrefs)
+
+
+# --- CLI -----------------------------------------------------------------------------------------
+
+
+def test_compare_writes_html_alongside_json(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        cli, ["compare", str(SEEDS / "a.txt"), str(SEEDS / "b.txt"), "--json", "--html", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["derived"] is True
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "U.K. Says China Supplying Russia With &#x27;Lethal Aid&#x27;" in page
+
+
+def test_compare_html_into_a_missing_folder_is_one_line_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "report.html"
+    result = CliRunner().invoke(
+        cli, ["compare", str(SEEDS / "a.txt"), str(SEEDS / "b.txt"), "--html", str(target)]
+    )
+    # cli.main is the error boundary that prints DedupErrors; CliRunner calls the group directly.
+    assert isinstance(result.exception, ReportWriteError)
+    assert str(result.exception).startswith(f"{target}: cannot write report")
+    assert "\n" not in str(result.exception)
+    assert not target.exists()
+
+
+def test_compare_html_with_pairs_is_a_usage_error(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{SEEDS / 'a.txt'}\t{SEEDS / 'b.txt'}\n")
+    result = CliRunner().invoke(cli, ["compare", "--pairs", str(pairs), "--html", str(tmp_path / "x.html")])
+    assert result.exit_code == 2
+    assert "--html needs two" in result.stderr
+
+
+# --- the page in headless Chromium ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
+    if not CHROMEDRIVER.exists():
+        pytest.fail(f"{CHROMEDRIVER} is missing: install the Debian packages chromium and chromium-driver")
+    options = webdriver.ChromeOptions()
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    try:
+        driver.set_window_size(1280, 1000)
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _open(driver: webdriver.Chrome, page: str, path: Path) -> None:
+    path.write_text(page, encoding="utf-8")
+    driver.get(path.as_uri())
+
+
+_MARKS_JS = """
+return Array.from(document.querySelectorAll('mark[data-change]')).map(m => ({
+  change: m.dataset.change, kind: m.dataset.kind, side: m.dataset.side, text: m.textContent}));
+"""
+
+_BOXES_JS = """
+const row = document.querySelector('.row.aligned');
+const [left, right] = Array.from(row.querySelectorAll('.cell')).map(c => c.getBoundingClientRect());
+const overflowing = Array.from(document.querySelectorAll('main *'))
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).display !== 'inline').length;
+return {left: [left.left, left.top, left.bottom], right: [right.left, right.top, right.bottom],
+        scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth,
+        overflowing: overflowing};
+"""
+
+
+def _highlighted(driver: webdriver.Chrome) -> dict[tuple[str, str], dict[str, str]]:
+    """(change, kind) -> side -> highlighted text, joining the pieces a split highlight is drawn in."""
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for mark in driver.execute_script(_MARKS_JS):
+        sides = found.setdefault((mark["change"], mark["kind"]), {})
+        sides[mark["side"]] = sides.get(mark["side"], "") + mark["text"]
+    return found
+
+
+def test_seeds_report_in_chromium(browser: webdriver.Chrome, seeds: Comparison, tmp_path: Path) -> None:
+    _open(browser, comparison_html(seeds), tmp_path / "seeds.html")
+    highlighted = _highlighted(browser).items()
+
+    def sides_of(kind: str) -> list[dict[str, str]]:
+        return [sides for (_, found_kind), sides in highlighted if found_kind == kind]
+
+    assert any("We have not seen that to date" in sides["original"] for sides in sides_of("omitted"))
+    assert any(
+        "64%" in sides["original"] and "significant growth" in sides.get("derivative", "")
+        for sides in sides_of("softened")
+    )
+    assert any(
+        "is now, or will be, flowing" in sides["original"]
+        and "currently flowing" in sides.get("derivative", "")
+        for sides in sides_of("hardened")
+    )
+    legend = browser.execute_script("return document.querySelector('.legend').textContent")
+    assert all(str(kind) in legend for kind in ChangeKind)
+    target = browser.execute_script(
+        "const link = document.querySelector('.changes a.quote');"
+        "return document.getElementById(link.getAttribute('href').slice(1)).tagName"
+    )
+    assert target == "MARK"
+
+    boxes = browser.execute_script(_BOXES_JS)
+    assert boxes["right"][0] > boxes["left"][0]
+    assert boxes["right"][1] == boxes["left"][1]
+    screenshot = tmp_path / "seeds-desktop.png"
+    assert browser.save_screenshot(str(screenshot))
+    assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert screenshot.stat().st_size > 10_000
+
+
+def test_seeds_report_stacks_at_phone_width(
+    browser: webdriver.Chrome, seeds: Comparison, tmp_path: Path
+) -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        _open(browser, comparison_html(seeds), tmp_path / "seeds-phone.html")
+        boxes = browser.execute_script(_BOXES_JS)
+        assert boxes["client"] == 390
+        assert boxes["scroll"] <= boxes["client"]
+        assert boxes["overflowing"] == 0
+        assert boxes["right"][0] == boxes["left"][0]
+        assert boxes["right"][1] >= boxes["left"][2]
+        screenshot = tmp_path / "seeds-phone.png"
+        assert browser.save_screenshot(str(screenshot))
+        assert screenshot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_hostile_document_runs_nothing_and_shows_literally(browser: webdriver.Chrome, tmp_path: Path) -> None:
+    _open(browser, comparison_html(_hostile_comparison()), tmp_path / "hostile.html")
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    shown = browser.execute_script("return document.body.textContent")
+    assert HOSTILE_SCRIPT in shown
+    assert HOSTILE_IMAGE in shown
+    assert browser.execute_script("return document.images.length + document.scripts.length") == 0
+    assert HOSTILE_SCRIPT in browser.title
+
+
+def test_policy_blocks_a_script_that_slipped_past_escaping(
+    browser: webdriver.Chrome, seeds: Comparison, tmp_path: Path
+) -> None:
+    slipped = comparison_html(seeds).replace("<main>", "<main><script>window.probe = 1</script>", 1)
+    _open(browser, slipped, tmp_path / "slipped.html")
+    assert browser.execute_script("return typeof window.probe") == "undefined"
+    # The same page without the policy runs the probe, so the check above can tell the difference.
+    unprotected = slipped.replace(CONTENT_SECURITY_POLICY, "default-src *; script-src 'unsafe-inline'")
+    _open(browser, unprotected, tmp_path / "unprotected.html")
+    assert browser.execute_script("return window.probe") == 1
