@@ -16,7 +16,7 @@ from dedup.settings import Settings
 SCHEMA_VERSION = 1
 """Bumped whenever a backend's stored layout changes; stores refuse other versions."""
 
-CANDIDATE_SCHEME = "rare-terms-lsh-v1"
+CANDIDATE_SCHEME = "rare-terms+tfidf-sketch-v1"
 """Names the recipe of `IndexRecord.keys` (dedup.candidates); keys made otherwise never mix."""
 
 
@@ -99,14 +99,25 @@ class IndexStore(Protocol):
         """
         ...
 
+    def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
+        """Add many (record, flags) entries as `add` would, in one round trip; True where added.
+
+        Each record is committed together with its flags; a batch may commit as a whole.
+        """
+        ...
+
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
         ...
 
-    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
         """Return up to `limit` (item id, number of `keys` it shares) pairs, most shared first.
 
-        Ties are broken by item id, ascending, so the answer is deterministic.
+        Ties are broken by item id, ascending, so the answer is deterministic. A key held by more
+        than `max_key_items` items is ignored, as a stop word is: it points at too much to matter
+        (an IDF cut), and it keeps the cost of a lookup bounded as the index grows.
         """
         ...
 

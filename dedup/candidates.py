@@ -1,0 +1,168 @@
+"""Cheap per-document sketches for candidate search: rare-term keys and a TF-IDF vector; pure."""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import math
+import re
+import unicodedata
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.normalize import STOP_WORDS, normalize_word
+from dedup.rarity import RARE_MAX_ZIPF, idf, zipf
+
+# Same token shape as dedup.normalize.tokenize, without building spans: this runs on every item.
+_WORD = re.compile(r"\w+(?:[.,'\u2019\-]\w+)*", re.UNICODE)
+# A capitalised word that does not open a sentence: a cheap stand-in for profile's names.
+_MID_SENTENCE_CAPITAL = re.compile(r"(?<=[^\s.!?:\"'\u201c\u2018(])[ \t]+([A-Z]\w*(?:[.,'\u2019\-]\w+)*)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_APOSTROPHE = re.compile(r"['\u2019](?!s$)")
+# Capitalised words commoner than this are titles or ordinary words ("President"), as in profile.
+_NAME_MAX_ZIPF = 4.6
+_HASH_KEY = "h:"
+_TERM_KEY = "t:"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSettings:
+    """Thresholds of the candidate stage; measured in benchmarks/bench_scan.py."""
+
+    # Rare terms a document is indexed under, rarest first; bounds the index size of long texts.
+    max_keys: int = 48
+    # Candidates the index returns per item, most shared keys first.
+    limit: int = 50
+    # A candidate goes on to the sketch check only when it shares this many keys...
+    min_shared_keys: int = 3
+    # ...and to the full compare only when the TF-IDF cosine of the sketches reaches this.
+    min_cosine: float = 0.35
+    # Sketch vectors keep this many heaviest terms (float16 weights, crc32 term hashes).
+    sketch_terms: int = 128
+
+
+DEFAULT_CANDIDATE_SETTINGS = CandidateSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class Sketch:
+    """What the index keeps for candidate search: a content hash, the keys and a packed vector."""
+
+    content_hash: str
+    keys: tuple[str, ...]
+    vector: bytes
+
+
+def content_hash(text: str) -> str:
+    """Return the sha256 hex digest of the text's lower-cased word sequence.
+
+    Texts that differ only in case, spacing, punctuation or Unicode compatibility forms get the
+    same hash: they are the same content to a reader.
+    """
+    return _words_hash(_WORD.findall(unicodedata.normalize("NFKC", text).lower()))
+
+
+def _words_hash(words: list[str]) -> str:
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def sketch_text(text: str, settings: CandidateSettings = DEFAULT_CANDIDATE_SETTINGS) -> Sketch:
+    """Compute the candidate keys and the TF-IDF sketch of one text without sentence splitting.
+
+    The keys are the document's rare terms (Zipf frequency below dedup.rarity.RARE_MAX_ZIPF, minus
+    short numbers and years) and its mid-sentence capitalised names, plus its content hash. AI
+    rewrites keep most names and numbers while sharing almost no 5-word shingles, so an inverted
+    index over these terms finds them where shingle MinHash (Broder 1997) does not.
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    words = _WORD.findall(folded.lower())
+    counts: dict[str, int] = {}
+    infos: dict[str, _TermInfo] = {}
+    for word, count in Counter(words).items():
+        info = _term_info(word)
+        if info is not None:
+            counts[info.norm] = counts.get(info.norm, 0) + count
+            infos[info.norm] = info
+    rare = {norm for norm, info in infos.items() if info.is_rare}
+    for word in set(_MID_SENTENCE_CAPITAL.findall(folded)):
+        info = _term_info(word.lower())
+        if info is not None and info.norm in counts and info.zipf < _NAME_MAX_ZIPF:
+            rare.add(info.norm)
+    chosen = sorted(rare, key=lambda norm: (infos[norm].zipf, infos[norm].hash))[: settings.max_keys]
+    digest = _words_hash(words)
+    keys = (_HASH_KEY + digest, *(_TERM_KEY + norm for norm in sorted(chosen)))
+    return Sketch(content_hash=digest, keys=keys, vector=_pack_vector(counts, infos, settings.sketch_terms))
+
+
+@dataclass(frozen=True, slots=True)
+class _TermInfo:
+    norm: str
+    hash: int
+    zipf: float
+    idf: float
+    is_rare: bool
+
+
+@cache
+def _term_info(word: str) -> _TermInfo | None:
+    """Describe one lower-cased word, or None when it is not a content word."""
+    norm = normalize_word(word)
+    if not ((len(norm) > 1 and norm not in STOP_WORDS) or norm.isdigit()):
+        return None
+    frequency = zipf(norm)
+    # "we've" normalises to "weve", which wordfreq never saw; short numbers and years are in
+    # every other article, so neither finds anything.
+    is_rare = (
+        frequency < RARE_MAX_ZIPF
+        and not _APOSTROPHE.search(word)
+        and not (norm.isdigit() and (len(norm) <= 2 or _YEAR.fullmatch(norm)))
+    )
+    return _TermInfo(norm, zlib.crc32(norm.encode()), frequency, idf(norm), is_rare)
+
+
+def term_key_count(keys: tuple[str, ...]) -> int:
+    """Return how many of `keys` are term keys (not the content hash)."""
+    return sum(1 for key in keys if key.startswith(_TERM_KEY))
+
+
+def shares_content_hash(keys: tuple[str, ...], digest: str) -> bool:
+    """Tell whether `keys` include the content-hash key of `digest`."""
+    return _HASH_KEY + digest in keys
+
+
+def sketch_cosine(first: bytes, second: bytes) -> float:
+    """Return the cosine similarity of two packed sketch vectors, in [0, 1]."""
+    first_terms, first_weights = _unpack_vector(first)
+    second_terms, second_weights = _unpack_vector(second)
+    _, first_index, second_index = np.intersect1d(
+        first_terms, second_terms, assume_unique=True, return_indices=True
+    )
+    dot = float(np.dot(first_weights[first_index], second_weights[second_index]))
+    return min(1.0, max(0.0, dot))
+
+
+def _pack_vector(counts: dict[str, int], infos: dict[str, _TermInfo], max_terms: int) -> bytes:
+    weights = {norm: (1.0 + math.log(count)) * infos[norm].idf for norm, count in counts.items()}
+    if len(weights) > max_terms:
+        weights = dict(heapq.nlargest(max_terms, weights.items(), key=lambda item: item[1]))
+    hashes = np.fromiter((infos[norm].hash for norm in weights), dtype=np.uint32, count=len(weights))
+    values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    # Two terms of one text rarely share a crc32; when they do their weights add up.
+    terms, inverse = np.unique(hashes, return_inverse=True)
+    summed = np.bincount(inverse, weights=values, minlength=len(terms)).astype(np.float64)
+    norm = float(np.linalg.norm(summed))
+    if norm > 0:
+        summed /= norm
+    return terms.astype("<u4").tobytes() + summed.astype("<f2").tobytes()
+
+
+def _unpack_vector(packed: bytes) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float32]]:
+    count = len(packed) // 6
+    terms = np.frombuffer(packed, dtype="<u4", count=count)
+    weights = np.frombuffer(packed, dtype="<f2", count=count, offset=4 * count).astype(np.float32)
+    return terms, weights

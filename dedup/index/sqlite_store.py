@@ -1,0 +1,316 @@
+"""SqliteStore: the embedded IndexStore in one SQLite file (WAL, schema version, settings check)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
+from dedup.index.base import IndexRecord, SignatureSettings, check_settings
+from dedup.index.redis_codec import decode_flag, encode_flag
+from dedup.model import Flag
+
+# PRAGMA application_id marks the file as ours ("DDUP"), so a foreign SQLite file is refused.
+_APPLICATION_ID = 0x44445550
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_BUSY_TIMEOUT_S = 10.0
+_SCHEMA = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE items (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    title TEXT,
+    url TEXT,
+    published TEXT,
+    body BLOB NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE INDEX items_content_hash ON items (content_hash);
+CREATE TABLE postings (key INTEGER NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (key, item)) WITHOUT ROWID;
+CREATE TABLE key_counts (key INTEGER PRIMARY KEY, items INTEGER NOT NULL);
+CREATE TABLE flags (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE checkpoints (source TEXT PRIMARY KEY, position TEXT NOT NULL);
+"""
+_TABLES = frozenset({"meta", "items", "postings", "key_counts", "flags", "checkpoints"})
+
+
+class SqliteStore:
+    """IndexStore in one SQLite file; a new file is created, anything else must be a dedup index.
+
+    Keys are stored as 64-bit hashes (blake2b) in a WITHOUT ROWID postings table, with a count per
+    key so `candidates` can skip keys too common to point anywhere. Texts are zlib-compressed.
+    Nothing is ever written to a file that is not already a dedup index.
+    """
+
+    def __init__(self, path: Path, signature_settings: SignatureSettings) -> None:
+        self.path = path
+        self._connection = _connect(path)
+        try:
+            self._open(signature_settings)
+        except BaseException:
+            self._connection.close()
+            raise
+
+    def _open(self, signature_settings: SignatureSettings) -> None:
+        application_id, tables = self._read_header()
+        if application_id == 0 and not tables:
+            with self._write():
+                # Checked again inside the write lock: another process may have just created it.
+                application_id, tables = self._read_header()
+                if application_id == 0 and not tables:
+                    self._create(signature_settings)
+                    application_id, tables = _APPLICATION_ID, set(_TABLES)
+        if application_id != _APPLICATION_ID or not tables >= _TABLES:
+            raise IndexCorruptError(f"{self.path}: not a dedup index (a SQLite file of another application)")
+        stored = self._query("SELECT name, value FROM meta")
+        check_settings(
+            [(str(name), str(value)) for name, value in stored], signature_settings, str(self.path)
+        )
+        self._execute("PRAGMA journal_mode = WAL")
+        self._execute("PRAGMA synchronous = NORMAL")
+
+    def _create(self, signature_settings: SignatureSettings) -> None:
+        self._connection.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self._connection.execute(statement)
+        self._connection.executemany(
+            "INSERT INTO meta (name, value) VALUES (?, ?)", signature_settings.as_pairs()
+        )
+
+    def _read_header(self) -> tuple[int, set[str]]:
+        application_id = int(self._query("PRAGMA application_id")[0][0])
+        tables = {str(row[0]) for row in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return application_id, tables
+
+    # -- the IndexStore contract -------------------------------------------------------------
+
+    def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
+        """Store `record` and its `flags` in one transaction; False if its id was already there."""
+        return self.add_many([(record, flags)])[0]
+
+    def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
+        """Add many records with their flags in one transaction (all or none are committed)."""
+        added = []
+        with self._write():
+            for record, flags in entries:
+                added.append(self._insert(record, flags))
+        return added
+
+    def _insert(self, record: IndexRecord, flags: Sequence[Flag]) -> bool:
+        cursor = self._connection.execute(
+            "INSERT OR IGNORE INTO items (id, content_hash, title, url, published, body, signature)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.id,
+                record.content_hash,
+                record.title,
+                record.url,
+                record.published.isoformat() if record.published else None,
+                _pack_body(record.text, record.keys),
+                record.signature,
+            ),
+        )
+        if cursor.rowcount == 0:
+            return False
+        seq = cursor.lastrowid
+        hashed = sorted({_key_hash(key) for key in record.keys})
+        self._connection.executemany(
+            "INSERT INTO postings (key, item) VALUES (?, ?)", [(k, seq) for k in hashed]
+        )
+        self._connection.executemany(
+            "INSERT INTO key_counts (key, items) VALUES (?, 1)"
+            " ON CONFLICT (key) DO UPDATE SET items = items + 1",
+            [(key,) for key in hashed],
+        )
+        self._connection.executemany(
+            "INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)",
+            [(flag.id, encode_flag(flag)) for flag in flags],
+        )
+        return True
+
+    def get(self, item_id: str) -> IndexRecord | None:
+        """Return the record stored under `item_id`, or None."""
+        rows = self._query(
+            "SELECT id, content_hash, title, url, published, body, signature FROM items WHERE id = ?",
+            (item_id,),
+        )
+        return _record(rows[0], self.path) if rows else None
+
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id.
+
+        Keys held by more than `max_key_items` items are ignored.
+        """
+        hashed = sorted({_key_hash(key) for key in keys})
+        if not hashed or limit <= 0:
+            return []
+        marks = ",".join("?" * len(hashed))
+        cap = max_key_items if max_key_items is not None else -1
+        rows = self._query(
+            "SELECT items.id, counted.shared FROM ("
+            "  SELECT item, COUNT(*) AS shared FROM postings WHERE key IN ("
+            f"    SELECT key FROM key_counts WHERE key IN ({marks}) AND (? < 0 OR items <= ?))"
+            "  GROUP BY item) AS counted"
+            " JOIN items ON items.seq = counted.item"
+            " ORDER BY counted.shared DESC, items.id LIMIT ?",
+            (*hashed, cap, cap, limit),
+        )
+        return [(str(item_id), int(shared)) for item_id, shared in rows]
+
+    def checkpoint(self, source: str, position: str) -> None:
+        """Record how far `source` has been read."""
+        with self._write():
+            self._connection.execute(
+                "INSERT INTO checkpoints (source, position) VALUES (?, ?)"
+                " ON CONFLICT (source) DO UPDATE SET position = excluded.position",
+                (source, position),
+            )
+
+    def last_checkpoint(self, source: str) -> str | None:
+        """Return the last position recorded for `source`, or None."""
+        rows = self._query("SELECT position FROM checkpoints WHERE source = ?", (source,))
+        return str(rows[0][0]) if rows else None
+
+    def flags(self) -> Iterator[Flag]:
+        """Yield every kept flag once, in commit order."""
+        for (body,) in self._query("SELECT body FROM flags ORDER BY seq"):
+            try:
+                yield decode_flag(body)
+            except (ValueError, KeyError, TypeError) as exc:
+                raise IndexCorruptError(f"{self.path}: a stored flag is damaged ({exc})") from exc
+
+    def size(self) -> int:
+        """Return the number of indexed items."""
+        return int(self._query("SELECT COUNT(*) FROM items")[0][0])
+
+    def close(self) -> None:
+        """Close the connection; the WAL is checkpointed into the main file."""
+        self._connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self._connection, self.path)
+
+    def _query(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+
+    def _execute(self, sql: str) -> None:
+        self._query(sql)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error, sqlite3 errors made ours."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._connection = connection
+        self._path = path
+
+    def __enter__(self) -> None:
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self._path) from exc
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if exc_type is not None:
+            self._connection.rollback()
+            if isinstance(exc, sqlite3.Error):
+                raise _translate(exc, self._path) from exc
+            return
+        try:
+            self._connection.commit()
+        except sqlite3.Error as error:
+            self._connection.rollback()
+            raise _translate(error, self._path) from error
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open `path` for reading and writing after checking it is not some other kind of file."""
+    if path.is_dir():
+        raise IndexCorruptError(f"{path}: is a directory, not an index file")
+    if path.exists():
+        try:
+            with path.open("rb") as file:
+                head = file.read(len(_SQLITE_MAGIC))
+        except OSError as exc:
+            raise IndexUnavailableError(f"{path}: cannot read ({exc.strerror})") from exc
+        if head and head != _SQLITE_MAGIC:
+            raise IndexCorruptError(f"{path}: not a dedup index (not a SQLite file)")
+    try:
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in _Transaction).
+        return sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise _translate(exc, path) from exc
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> IndexStoreError:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
+        return IndexUnavailableError(f"{path}: index is locked by another process ({message})")
+    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in message:
+        return IndexUnavailableError(f"{path}: cannot open the index ({message})")
+    if isinstance(exc, sqlite3.DatabaseError):
+        return IndexCorruptError(f"{path}: index is damaged ({message})")
+    return IndexStoreError(f"{path}: {message}")
+
+
+def _key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def _pack_body(text: str, keys: Sequence[str]) -> bytes:
+    return zlib.compress(json.dumps([text, list(keys)], ensure_ascii=False).encode(), 1)
+
+
+def _unpack_body(body: bytes) -> tuple[str, tuple[str, ...]]:
+    text, keys = json.loads(zlib.decompress(body))
+    return str(text), tuple(str(key) for key in keys)
+
+
+def _record(row: tuple[Any, ...], path: Path) -> IndexRecord:
+    item_id, digest, title, url, published, body, signature = row
+    try:
+        text, keys = _unpack_body(bytes(body))
+        return IndexRecord(
+            id=str(item_id),
+            content_hash=str(digest),
+            text=text,
+            title=None if title is None else str(title),
+            url=None if url is None else str(url),
+            published=datetime.fromisoformat(str(published)) if published else None,
+            keys=keys,
+            signature=bytes(signature),
+        )
+    except (zlib.error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise IndexCorruptError(f"{path}: record {item_id!r} is damaged ({exc})") from exc
