@@ -1,0 +1,320 @@
+"""scan(sources, index): items -> candidates -> compare -> Flags, each kept with its item exactly once."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dedup.candidates import (
+    DEFAULT_CANDIDATE_SETTINGS,
+    CandidateSettings,
+    Sketch,
+    sketch_cosine,
+    sketch_text,
+)
+from dedup.compare import compare
+from dedup.errors import DedupError, FetchError
+from dedup.feeds import Entry, list_files, parse_body, read_file
+from dedup.fetch import fetch, is_url
+from dedup.index.base import IndexRecord, IndexStore
+from dedup.model import Document, Flag, ItemRef
+from dedup.profile import Profile, profile_document
+from dedup.settings import DEFAULT_SETTINGS, Settings
+
+# Checkpoint names in the index: a mark per flag handed out, and per source what was read
+# whole (file size and mtime; HTTP validators).
+_EMITTED = "emitted:"
+_FILE = "file:"
+_URL = "url:"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """How a scan runs: the compare settings, the candidate stage, and polling."""
+
+    settings: Settings = DEFAULT_SETTINGS
+    candidates: CandidateSettings = DEFAULT_CANDIDATE_SETTINGS
+    # Keys held by more items than this are ignored by candidate search (see IndexStore.candidates).
+    max_key_items: int = 400
+    # At most this many candidates per item go through the full compare, best sketch cosine first.
+    max_compares: int = 5
+    watch_interval_s: float | None = None
+    fetch_timeout_s: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStep:
+    """What happened to one entry read from a source: new, already indexed, or an error."""
+
+    source: str
+    item_id: str | None
+    is_new: bool
+    flags: int = 0
+    compared: int = 0
+    error: DedupError | None = None
+
+
+@dataclass(slots=True)
+class ScanTally:
+    """Counts of a scan in progress, fed with ScanSteps; `summary()` freezes them."""
+
+    started_s: float = field(default_factory=time.perf_counter)
+    read: int = 0
+    new: int = 0
+    flagged: int = 0
+    flags: int = 0
+    compared: int = 0
+    skipped: int = 0
+
+    def add(self, step: ScanStep) -> None:
+        """Count one step."""
+        if step.error is not None:
+            self.skipped += 1
+            return
+        self.read += 1
+        self.new += int(step.is_new)
+        self.flagged += int(step.flags > 0)
+        self.flags += step.flags
+        self.compared += step.compared
+
+    def summary(self) -> ScanSummary:
+        """Return the counts so far and the elapsed time."""
+        return ScanSummary(
+            read=self.read,
+            new=self.new,
+            flagged=self.flagged,
+            flags=self.flags,
+            compared=self.compared,
+            skipped=self.skipped,
+            elapsed_s=time.perf_counter() - self.started_s,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """What a scan did: items read, new to the index, flagged, compared, skipped with errors."""
+
+    read: int
+    new: int
+    flagged: int
+    flags: int
+    compared: int
+    skipped: int
+    elapsed_s: float
+
+    @property
+    def docs_per_s(self) -> float:
+        """Items read per second of wall time."""
+        return self.read / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+
+def scan(
+    sources: Iterable[str | Path],
+    index: IndexStore,
+    options: ScanOptions = ScanOptions(),  # frozen, so a shared default is safe
+    on_step: Callable[[ScanStep], None] | None = None,
+) -> Iterator[Flag]:
+    """Read every item of `sources`, flag it against the index, add it, and yield the new flags.
+
+    Flags kept by an earlier, interrupted scan but never handed out are yielded first. A flag is
+    counted as handed out when the caller asks for the next one (or the scan ends), so a kill can
+    repeat at most the flag in hand; consumers dedupe by `Flag.id`. With
+    `options.watch_interval_s` the scan polls the sources again until interrupted.
+
+    Example:
+        >>> from dedup.index import open_index
+        >>> with open_index(tmp / "demo.sqlite") as index:  # doctest: +SKIP
+        ...     for flag in scan(["fixtures/feeds/good"], index):
+        ...         print(flag.kind, flag.item.id, "<-", flag.source.id)
+    """
+    report = on_step or _ignore
+    yield from _emit(index, _pending_flags(index))
+    source_list = [str(source) for source in sources]
+    while True:
+        for source in source_list:
+            yield from _emit(index, _scan_source(source, index, options, report))
+        if options.watch_interval_s is None:
+            return
+        time.sleep(options.watch_interval_s)
+
+
+def scan_entries(
+    entries: Iterable[Entry],
+    source: str,
+    index: IndexStore,
+    options: ScanOptions = ScanOptions(),
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    """Flag and index already-read entries one by one; errors pass through as steps."""
+    for entry in entries:
+        if isinstance(entry, DedupError):
+            yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
+            continue
+        yield _scan_document(entry, source, index, options)
+
+
+def _ignore(step: ScanStep) -> None:
+    del step
+
+
+def _pending_flags(index: IndexStore) -> Iterator[Flag]:
+    for flag in index.flags():
+        if index.last_checkpoint(_EMITTED + flag.id) is None:
+            yield flag
+
+
+def _emit(index: IndexStore, flags: Iterable[Flag]) -> Iterator[Flag]:
+    """Yield flags, recording each as handed out once the caller comes back for more."""
+    for flag in flags:
+        yield flag
+        index.checkpoint(_EMITTED + flag.id, "1")
+
+
+def _scan_source(
+    source: str, index: IndexStore, options: ScanOptions, report: Callable[[ScanStep], None]
+) -> Iterator[Flag]:
+    for step, flags in _read_and_scan(source, index, options):
+        report(step)
+        yield from flags
+
+
+def _read_and_scan(
+    source: str, index: IndexStore, options: ScanOptions
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    if is_url(source):
+        yield from _scan_url(source, index, options)
+        return
+    root = Path(source)
+    if not root.exists():
+        yield ScanStep(source, None, False, error=FetchError(f"{source}: no such file or folder")), ()
+        return
+    for path in list_files(root):
+        stamp = _file_stamp(path)
+        if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
+            continue  # read whole before, unchanged since
+        yield from scan_entries(read_file(path), str(path), index, options)
+        if stamp is not None:
+            index.checkpoint(_FILE + str(path), stamp)
+
+
+def _scan_url(
+    url: str, index: IndexStore, options: ScanOptions
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    etag, last_modified = _validators(index.last_checkpoint(_URL + url))
+    try:
+        result = fetch(url, etag=etag, last_modified=last_modified, timeout_s=options.fetch_timeout_s)
+    except FetchError as error:
+        yield ScanStep(url, None, False, error=error), ()
+        return
+    if not result.is_modified:
+        return
+    yield from scan_entries(parse_body(result.body, url, result.content_type), url, index, options)
+    index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
+
+
+def _validators(position: str | None) -> tuple[str | None, str | None]:
+    if not position:
+        return None, None
+    etag, _, last_modified = position.partition("\n")
+    return etag or None, last_modified or None
+
+
+def _file_stamp(path: Path) -> str | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+def _scan_document(
+    document: Document, source: str, index: IndexStore, options: ScanOptions
+) -> tuple[ScanStep, tuple[Flag, ...]]:
+    if index.get(document.id) is not None:
+        return ScanStep(source, document.id, is_new=False), ()
+    sketch = sketch_text(document.text, options.candidates)
+    shortlist = _shortlist(sketch, index, options)
+    flags = _judge(document, sketch, shortlist, options)
+    record = IndexRecord(
+        id=document.id,
+        content_hash=sketch.content_hash,
+        text=document.text,
+        title=document.title,
+        url=document.url,
+        published=document.published,
+        keys=sketch.keys,
+        signature=sketch.vector,
+    )
+    is_new = index.add(record, flags)
+    kept = flags if is_new else ()
+    return ScanStep(source, document.id, is_new=is_new, flags=len(kept), compared=len(shortlist)), kept
+
+
+def _shortlist(sketch: Sketch, index: IndexStore, options: ScanOptions) -> list[IndexRecord]:
+    """Indexed items worth a full compare: enough shared keys, then a close enough sketch."""
+    stage = options.candidates
+    scored: list[tuple[float, IndexRecord]] = []
+    for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items):
+        if shared < min(stage.min_shared_keys, len(sketch.keys)):
+            break  # best first, so the rest share fewer
+        record = index.get(item_id)
+        if record is None:
+            continue
+        if record.content_hash == sketch.content_hash:
+            scored.append((2.0, record))  # an exact copy outranks everything
+            continue
+        similarity = sketch_cosine(sketch.vector, record.signature)
+        if similarity >= stage.min_cosine:
+            scored.append((similarity, record))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    return [record for _, record in scored[: options.max_compares]]
+
+
+def _judge(
+    document: Document, sketch: Sketch, shortlist: list[IndexRecord], options: ScanOptions
+) -> tuple[Flag, ...]:
+    if not shortlist:
+        return ()
+    item_profile = profile_document(document, options.settings)
+    flags: list[Flag] = []
+    seen_sources: set[str] = set()
+    for record in shortlist:
+        if record.content_hash in seen_sources:
+            continue  # the same text under another id: one flag names it once
+        source = Document(
+            id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
+        )
+        flag = _flag(item_profile, sketch.content_hash, profile_document(source, options.settings), record)
+        if flag is not None:
+            flags.append(flag)
+            seen_sources.add(record.content_hash)
+    return tuple(flags)
+
+
+def _flag(item: Profile, item_hash: str, source: Profile, record: IndexRecord) -> Flag | None:
+    comparison = compare(item, source)
+    verdict = comparison.verdict
+    if not verdict.is_derived or verdict.kind is None:
+        return None
+    changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
+    return Flag(
+        id=flag_id(item.document.id, item_hash, record.id, record.content_hash),
+        item=_ref(item.document),
+        source=_ref(source.document),
+        kind=verdict.kind,
+        confidence=verdict.confidence,
+        original="item" if verdict.original == "a" else "source",
+        changes=changes,
+    )
+
+
+def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> str:
+    """Return the stable id of a flag: the same pair of items and contents always gives the same id."""
+    joined = "\x1f".join((item_id, item_hash, source_id, source_hash))
+    return hashlib.sha256(joined.encode()).hexdigest()[:24]
+
+
+def _ref(document: Document) -> ItemRef:
+    return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
