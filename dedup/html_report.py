@@ -1,17 +1,29 @@
-"""Comparison -> one self-contained HTML page: verdict, both texts side by side, fact changes highlighted."""
+"""Comparison or Flag -> one self-contained HTML page: verdict, texts side by side, changes highlighted."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from html import escape
-from itertools import pairwise
 from pathlib import Path
 
+from dedup.compare import compare
 from dedup.errors import ReportWriteError
 from dedup.html_style import PAGE_STYLE
-from dedup.model import AlignedPair, ChangeKind, Comparison, Document, FactChange, Span
+from dedup.model import (
+    ChangeKind,
+    Comparison,
+    Document,
+    FactChange,
+    FactDiff,
+    Flag,
+    ItemRef,
+    Span,
+    Verdict,
+)
+from dedup.report_layout import Highlight, Row, layout_rows, split_highlights
 
 # Meta CSP as defence in depth behind escaping: no script, frame, font, image or fetch may load.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -28,43 +40,11 @@ _ARROW = " \u2192 "
 _DOT = " \u00b7 "
 
 _ROLE_LABELS = {"original": "Original", "derivative": "Derivative"}
+_INDEX_PAGE = "index.html"
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
+_NAME_MAX_CHARS = 80
 
 _SpanOf = Callable[[FactChange], Span | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Highlight:
-    """One fact change's span in one document, to be drawn as a highlight."""
-
-    span: Span
-    kind: ChangeKind
-    change_index: int
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A stretch of text covered by the same highlights, outermost first."""
-
-    span: Span
-    highlights: tuple[Highlight, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of the side-by-side view: a stretch of each text, aligned or in between."""
-
-    left: Span
-    right: Span
-    similarity: float | None  # None for the unaligned text between aligned rows
-
-
-@dataclass(frozen=True, slots=True)
-class _Pair:
-    left_index: int
-    right_index: int
-    left: Span
-    right: Span
-    similarity: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,61 +54,82 @@ class _Side:
     highlights: tuple[Highlight, ...]
 
 
-def split_highlights(span: Span, highlights: Iterable[Highlight]) -> tuple[Segment, ...]:
-    """Cut `span` at every highlight boundary inside it, so overlapping highlights nest.
-
-    Each segment lists the highlights covering all of it, longest-reaching first, so a renderer can
-    open and close one tag stack per segment and overlapping spans never interleave their tags.
-    """
-    inside = [h for h in highlights if h.span.start < span.end and h.span.end > span.start]
-    cuts = {span.start, span.end}
-    for highlight in inside:
-        cuts.update(p for p in (highlight.span.start, highlight.span.end) if span.start < p < span.end)
-    points = sorted(cuts)
-    segments = []
-    for start, end in pairwise(points):
-        covering = sorted(
-            (h for h in inside if h.span.start <= start and h.span.end >= end),
-            key=lambda h: (h.span.start, -h.span.end, h.change_index),
-        )
-        segments.append(Segment(Span(start, end), tuple(covering)))
-    return tuple(segments)
-
-
-def layout_rows(
-    left_text: str, right_text: str, alignment: Sequence[AlignedPair], *, is_swapped: bool = False
-) -> tuple[Row, ...]:
-    """Partition both texts into rows: in-order aligned sentences side by side, the rest between.
-
-    `alignment` pairs sentences of a with sentences of b; `is_swapped` says b is shown on the left.
-
-    The aligned rows are the heaviest chain of pairs whose indices never go backwards on either side
-    (a weighted longest increasing subsequence), so splits and merges share one row; crossing pairs
-    are left in the in-between rows. Row spans are stripped of surrounding whitespace.
-    """
-    pairs = [
-        _Pair(p.b_index, p.a_index, p.b_span, p.a_span, p.similarity)
-        if is_swapped
-        else _Pair(p.a_index, p.b_index, p.a_span, p.b_span, p.similarity)
-        for p in alignment
-    ]
-    rows = []
-    left_cursor = right_cursor = 0
-    for group in _group_chain(_ordered_chain(pairs)):
-        left = Span(max(left_cursor, min(p.left.start for p in group)), max(p.left.end for p in group))
-        right = Span(max(right_cursor, min(p.right.start for p in group)), max(p.right.end for p in group))
-        rows.append(Row(Span(left_cursor, left.start), Span(right_cursor, right.start), None))
-        rows.append(Row(left, right, max(p.similarity for p in group)))
-        left_cursor, right_cursor = max(left_cursor, left.end), max(right_cursor, right.end)
-    rows.append(Row(Span(left_cursor, len(left_text)), Span(right_cursor, len(right_text)), None))
-    stripped = (
-        Row(_strip(row.left, left_text), _strip(row.right, right_text), row.similarity) for row in rows
-    )
-    return tuple(row for row in stripped if row.left.end > row.left.start or row.right.end > row.right.start)
-
-
 def comparison_html(comparison: Comparison, heading: str = "dedup comparison") -> str:
     """Render a comparison as one self-contained HTML page; every piece of document text is escaped."""
+    return _comparison_page(comparison, heading, navigation="")
+
+
+def flag_html(flag: Flag, item: Document, source: Document) -> str:
+    """Render a scan flag as a comparison page: the flag's verdict and changes over both texts.
+
+    The flag keeps no alignment, so the two texts are compared again (pure, no I/O) for the rows;
+    the verdict and the changes shown are the flag's own.
+    """
+    original, derivative = (item, source) if flag.original == "item" else (source, item)
+    verdict = Verdict(
+        is_derived=True,
+        confidence=flag.confidence,
+        original="a",
+        kind=flag.kind,
+        # The scan takes the earlier publication as the original whenever both times are known (issue 5).
+        direction_by_time=original.published is not None and derivative.published is not None,
+    )
+    comparison = replace(
+        compare(original, derivative),
+        verdict=verdict,
+        fact_diff=FactDiff(original, derivative, flag.changes),
+    )
+    navigation = f'<nav><a href="{_INDEX_PAGE}">All flags</a></nav>'
+    return _comparison_page(comparison, f"dedup flag {flag.id}", navigation)
+
+
+def flags_index_html(flags: Sequence[Flag], pages: Mapping[str, str]) -> str:
+    """Render the list of flags, newest item first, each linking to its page in `pages` (by flag id)."""
+    entries = "".join(_flag_entry_html(flag, pages[flag.id]) for flag in newest_first(flags))
+    body = (
+        f"<header><h1>dedup flags</h1><p>{len(flags)} flagged item{'' if len(flags) == 1 else 's'}, "
+        "newest first.</p></header>"
+        f'<ol class="flags">{entries}</ol>'
+    )
+    return page_html("dedup flags", body)
+
+
+def newest_first(flags: Iterable[Flag]) -> list[Flag]:
+    """Order flags by their item's publication time, newest first; unknown times last, later flags first."""
+    numbered = list(enumerate(flags))
+    numbered.sort(key=lambda pair: (_timestamp(pair[1].item.published), pair[0]), reverse=True)
+    return [flag for _, flag in numbered]
+
+
+def write_report_dir(
+    flags: Iterable[Flag], directory: str | Path, documents: Callable[[str], Document]
+) -> tuple[Path, ...]:
+    """Write one page per flag and an `index.html` listing them into `directory`; return the paths.
+
+    `documents` returns the indexed document for an item id (the index holds every text a flag
+    names). Pages are replaced atomically, so a moderator reloading mid-write sees old or new.
+
+    Raises:
+        ReportWriteError: the folder or a page cannot be written.
+    """
+    folder = Path(directory)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportWriteError(f"{folder}: cannot create report folder ({exc.strerror or exc})") from exc
+    kept = list(flags)
+    pages = _page_names(kept)
+    written = [
+        write_html(
+            flag_html(flag, documents(flag.item.id), documents(flag.source.id)), folder / pages[flag.id]
+        )
+        for flag in kept
+    ]
+    written.append(write_html(flags_index_html(kept, pages), folder / _INDEX_PAGE))
+    return tuple(written)
+
+
+def _comparison_page(comparison: Comparison, heading: str, navigation: str) -> str:
     left, right, is_swapped = _orient(comparison)
     verdict = comparison.verdict
     changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
@@ -141,7 +142,7 @@ def comparison_html(comparison: Comparison, heading: str = "dedup comparison") -
     else:
         summary = "Not derived"
     body = (
-        f"<header><h1>{escape(heading)}</h1>"
+        f"<header>{navigation}<h1>{escape(heading)}</h1>"
         f'<p class="verdict" id="verdict">{escape(summary)} '
         f'<span class="confidence">confidence {verdict.confidence:.2f}</span></p>'
         f'<dl class="documents">{_document_html(left)}{_document_html(right)}</dl></header>'
@@ -168,9 +169,12 @@ def page_html(title: str, body: str) -> str:
 def write_html(page: str, path: str | Path) -> Path:
     """Write one page as UTF-8, turning OS errors into a one-line ReportWriteError."""
     target = Path(path)
+    partial = target.with_name(f".{target.name}.partial")
     try:
-        target.write_text(page, encoding="utf-8")
+        partial.write_text(page, encoding="utf-8")
+        partial.replace(target)
     except OSError as exc:
+        partial.unlink(missing_ok=True)
         raise ReportWriteError(f"{target}: cannot write report ({exc.strerror or exc})") from exc
     return target
 
@@ -211,47 +215,6 @@ def _highlights(changes: Sequence[FactChange], side_span: _SpanOf) -> tuple[High
         for index, change in enumerate(changes)
         if (span := side_span(change)) is not None and span.end > span.start
     )
-
-
-def _ordered_chain(pairs: Sequence[_Pair]) -> list[_Pair]:
-    ordered = sorted(pairs, key=lambda p: (p.left_index, p.right_index))
-    best = [p.similarity for p in ordered]
-    previous = [-1] * len(ordered)
-    for j, later in enumerate(ordered):
-        for i in range(j):
-            earlier = ordered[i]
-            is_forward = earlier.left_index <= later.left_index and earlier.right_index <= later.right_index
-            is_same = (earlier.left_index, earlier.right_index) == (later.left_index, later.right_index)
-            if is_forward and not is_same and best[i] + later.similarity > best[j]:
-                best[j], previous[j] = best[i] + later.similarity, i
-    if not ordered:
-        return []
-    chain, index = [], max(range(len(ordered)), key=best.__getitem__)
-    while index >= 0:
-        chain.append(ordered[index])
-        index = previous[index]
-    return chain[::-1]
-
-
-def _group_chain(chain: list[_Pair]) -> list[list[_Pair]]:
-    """Join chain neighbours that share a sentence on either side: a split or a merge is one row."""
-    groups: list[list[_Pair]] = []
-    for pair in chain:
-        last = groups[-1][-1] if groups else None
-        if last is not None and (last.left_index == pair.left_index or last.right_index == pair.right_index):
-            groups[-1].append(pair)
-        else:
-            groups.append([pair])
-    return groups
-
-
-def _strip(span: Span, text: str) -> Span:
-    start, end = span.start, max(span.start, span.end)
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
 
 
 def _row_html(row: Row, left: _Side, right: _Side, anchored: set[str]) -> str:
@@ -340,6 +303,48 @@ def _shorten(text: str) -> str:
 
 def _side_label(side: _Side) -> str:
     return _ROLE_LABELS.get(side.role, f"Document {side.role.upper()}")
+
+
+def _flag_entry_html(flag: Flag, page: str) -> str:
+    original, derivative = (flag.item, flag.source) if flag.original == "item" else (flag.source, flag.item)
+    counts = _DOT.join(
+        f"{kind} {count}" for kind in ChangeKind if (count := sum(c.kind == kind for c in flag.changes))
+    )
+    return (
+        f'<li><a href="{escape(page)}"><strong>{escape(_reference_name(derivative))}</strong></a>'
+        f" \u2014 {escape(str(flag.kind))}, confidence {flag.confidence:.2f}"
+        f'<span class="details"> \u00b7 published {format_time(derivative.published)}</span>'
+        f"<br>derives from <strong>{escape(_reference_name(original))}</strong>"
+        f'<span class="details"> \u00b7 published {format_time(original.published)}</span>'
+        f'<br><span class="details">{escape(counts or "no fact changes")}</span></li>'
+    )
+
+
+def _page_names(flags: Sequence[Flag]) -> dict[str, str]:
+    """Give each flag id a file name; ids are hashes, but anything unsafe in a name is replaced."""
+    names: dict[str, str] = {}
+    taken = {_INDEX_PAGE}
+    for flag in flags:
+        if flag.id in names:
+            continue
+        stem = _UNSAFE_NAME.sub("_", flag.id)[:_NAME_MAX_CHARS] or "flag"
+        name, number = f"flag-{stem}.html", 1
+        while name in taken:
+            number += 1
+            name = f"flag-{stem}-{number}.html"
+        names[flag.id] = name
+        taken.add(name)
+    return names
+
+
+def _timestamp(moment: datetime | None) -> float:
+    if moment is None:
+        return float("-inf")
+    return (moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _reference_name(reference: ItemRef) -> str:
+    return reference.title or reference.url or reference.id
 
 
 def _name(document: Document) -> str:

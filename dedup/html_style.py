@@ -26,6 +26,7 @@ header, .legend, .changes, .texts { background: var(--paper); border: 1px solid 
 .changes li { margin: .35rem 0; overflow-wrap: anywhere; }
 .quotes { display: block; color: var(--muted); font-size: .92rem; }
 a { color: #0550ae; }
+nav { margin-bottom: .25rem; }
 .texts { padding: 0; overflow: hidden; }
 .row { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
   border-top: 1px solid var(--line); }

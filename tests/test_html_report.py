@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from itertools import pairwise
 from pathlib import Path
@@ -17,24 +18,20 @@ from selenium.webdriver.chrome.service import Service
 from dedup import compare, load_document
 from dedup.cli import cli
 from dedup.errors import ReportWriteError
-from dedup.html_report import (
-    CONTENT_SECURITY_POLICY,
-    Highlight,
-    Row,
-    Segment,
-    comparison_html,
-    layout_rows,
-    split_highlights,
-)
+from dedup.html_report import CONTENT_SECURITY_POLICY, comparison_html, newest_first, write_report_dir
 from dedup.model import (
     AlignedPair,
     ChangeKind,
     Comparison,
+    DerivationKind,
     Document,
     FactChange,
     FactDiff,
+    Flag,
+    ItemRef,
     Span,
 )
+from dedup.report_layout import Highlight, Row, Segment, layout_rows, split_highlights
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -315,6 +312,112 @@ def test_compare_html_with_pairs_is_a_usage_error(tmp_path: Path) -> None:
     assert "--html needs two" in result.stderr
 
 
+# --- flags and the report folder ----------------------------------------------------------------
+
+
+def _reference(document: Document) -> ItemRef:
+    return ItemRef(document.id, document.title, document.url, document.published)
+
+
+def _flags_with_documents(seeds: Comparison) -> tuple[list[Flag], dict[str, Document]]:
+    """Three flags: the seeds (times known), a hostile pair with a path-like id, and one with no times."""
+    assert seeds.fact_diff is not None
+    original = replace(seeds.a, published=datetime(2024, 5, 22, 9, 0, tzinfo=UTC))
+    derivative = replace(seeds.b, published=datetime(2024, 5, 23, 14, 30, tzinfo=UTC))
+    hostile = _hostile_comparison()
+    assert hostile.fact_diff is not None
+    late_original = replace(hostile.a, published=datetime(2024, 6, 1, 8, 0, tzinfo=UTC))
+    late_derivative = replace(hostile.b, id="../escape/<b>", published=datetime(2024, 6, 2, 8, 0, tzinfo=UTC))
+    flags = [
+        Flag(
+            "seeds",
+            _reference(derivative),
+            _reference(original),
+            DerivationKind.REWRITE,
+            0.91,
+            "source",
+            seeds.fact_diff.changes,
+        ),
+        Flag(
+            "../../etc/<script>",
+            _reference(late_derivative),
+            _reference(late_original),
+            DerivationKind.LIGHT_EDIT,
+            0.8,
+            "source",
+            hostile.fact_diff.changes,
+        ),
+        Flag(
+            "timeless",
+            _reference(replace(seeds.b, id="no-time-b", published=None)),
+            _reference(replace(seeds.a, id="no-time-a", published=None)),
+            DerivationKind.PARTIAL,
+            0.6,
+            "item",
+            (),
+        ),
+    ]
+    documents = [original, derivative, late_original, late_derivative]
+    documents += [replace(seeds.b, id="no-time-b", published=None), replace(seeds.a, id="no-time-a")]
+    return flags, {document.id: document for document in documents}
+
+
+def test_newest_first_orders_by_item_time_unknown_last() -> None:
+    def flag(name: str, published: datetime | None) -> Flag:
+        return Flag(
+            name, ItemRef(name, published=published), ItemRef("s"), DerivationKind.COPY, 1.0, "source"
+        )
+
+    flags = [
+        flag("old", datetime(2024, 1, 1, tzinfo=UTC)),
+        flag("unknown-first", None),
+        flag("naive-new", datetime(2024, 3, 1)),
+        flag("new", datetime(2024, 2, 1, tzinfo=UTC)),
+        flag("unknown-later", None),
+    ]
+    assert [f.id for f in newest_first(flags)] == [
+        "naive-new",
+        "new",
+        "old",
+        "unknown-later",
+        "unknown-first",
+    ]
+
+
+def test_report_dir_writes_a_page_per_flag_and_an_index(seeds: Comparison, tmp_path: Path) -> None:
+    flags, documents = _flags_with_documents(seeds)
+    folder = tmp_path / "reports" / "today"
+    written = write_report_dir(flags, folder, documents.__getitem__)
+    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in written)
+    assert all(path.parent == folder for path in written)
+    assert len(written) == len(flags) + 1
+    index = _parse((folder / "index.html").read_text(encoding="utf-8"))
+    linked = [href for href in index.hrefs if not href.startswith("#")]
+    assert [(folder / href).exists() for href in linked] == [True, True, True]
+    pages = {
+        flag.id: (folder / href).read_text(encoding="utf-8")
+        for flag, href in zip(newest_first(flags), linked, strict=True)
+    }
+    assert "dedup flag ../../etc/&lt;script&gt;" in pages["../../etc/<script>"]
+    assert "<script" not in "".join(pages.values()).lower()
+    seeds_page = _parse(pages["seeds"])
+    for index_of_change, change in enumerate(flags[0].changes):
+        if change.original is not None:
+            expected = change.original.slice(documents[flags[0].source.id].text)
+            assert seeds_page.marked[(str(index_of_change), "original")] == expected
+    assert "original chosen by publication time" in pages["seeds"]
+    assert "original chosen by content" in pages["timeless"]
+    assert 'href="index.html"' in pages["seeds"]
+
+
+def test_report_dir_onto_a_file_is_one_line_error(seeds: Comparison, tmp_path: Path) -> None:
+    flags, documents = _flags_with_documents(seeds)
+    blocker = tmp_path / "taken"
+    blocker.write_text("not a folder")
+    with pytest.raises(ReportWriteError, match=r"taken: cannot create report folder"):
+        write_report_dir(flags, blocker, documents.__getitem__)
+
+
 # --- the page in headless Chromium ---------------------------------------------------------------
 
 
@@ -437,6 +540,28 @@ def test_hostile_document_runs_nothing_and_shows_literally(browser: webdriver.Ch
     assert HOSTILE_IMAGE in shown
     assert browser.execute_script("return document.images.length + document.scripts.length") == 0
     assert HOSTILE_SCRIPT in browser.title
+
+
+def test_report_dir_index_lists_newest_first_and_links_to_pages(
+    browser: webdriver.Chrome, seeds: Comparison, tmp_path: Path
+) -> None:
+    flags, documents = _flags_with_documents(seeds)
+    write_report_dir(flags, tmp_path / "reports", documents.__getitem__)
+    browser.get((tmp_path / "reports" / "index.html").as_uri())
+    entries = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.flags li')).map(li => li.textContent)"
+    )
+    assert [entry.split(" \u2014 ")[0] for entry in entries] == [
+        'Rewrite "quoted" & <b>bold</b>',
+        seeds.b.title,
+        seeds.a.title,  # this flag's item is the original, so its source is the derivative named first
+    ]
+    assert "light_edit" in entries[0] and "partial" in entries[2]
+    assert browser.execute_script("return typeof window.pwned") == "undefined"
+    browser.execute_script("document.querySelectorAll('.flags a')[1].click()")
+    heading = browser.execute_script("return document.querySelector('h1').textContent")
+    assert heading == "dedup flag seeds"
+    assert _highlighted(browser)
 
 
 def test_policy_blocks_a_script_that_slipped_past_escaping(
