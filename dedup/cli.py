@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, TextIO
 
 import click
+from tqdm import tqdm
 
 from dedup.compare import compare as compare_documents
-from dedup.errors import DedupError
+from dedup.errors import DedupError, InputError
 from dedup.html_report import comparison_html, write_html
+from dedup.index import open_index
 from dedup.load import load_document
+from dedup.model import Flag
 from dedup.pairs import compare_pairs, read_pairs_file
-from dedup.report import comparison_json, comparison_text
+from dedup.report import comparison_json, comparison_text, flag_json, flag_text, scan_summary_text
+from dedup.scan import ScanOptions, ScanStep, ScanTally
+from dedup.scan import scan as scan_sources
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -58,6 +63,89 @@ def _compare_many(pairs: list[tuple[str, str]], as_json: bool) -> None:
         click.echo(_dumps(comparison_json(result)) if as_json else comparison_text(result))
     if failed:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--index", "index_location", required=True, help="Index: a SQLite file, or a redis:// URL.")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False), help="Append flags as JSONL to FILE.")
+@click.option("--watch", is_flag=True, help="Keep polling the sources until interrupted.")
+@click.option(
+    "--interval",
+    "interval_s",
+    type=click.FloatRange(min=0.0),
+    default=300.0,
+    show_default=True,
+    help="Seconds between polls with --watch.",
+)
+def scan(
+    sources: tuple[str, ...], index_location: str, out_file: str | None, watch: bool, interval_s: float
+) -> None:
+    """Flag items of SOURCES (feeds, URLs, JSONL, HTML, text, folders) derived from indexed ones."""
+    options = ScanOptions(watch_interval_s=interval_s if watch else None)
+    tally = ScanTally()
+    with open_index(index_location) as index, _ScanOutput(out_file, tally) as output:
+        try:
+            for flag in scan_sources(sources, index, options, on_step=output.step):
+                output.flag(flag)
+        except KeyboardInterrupt:
+            if not watch:
+                raise
+    click.echo(scan_summary_text(tally.summary()), err=True)
+
+
+@cli.command()
+@click.option("--index", "index_location", required=True, help="Index: a SQLite file, or a redis:// URL.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per flag.")
+def flags(index_location: str, as_json: bool) -> None:
+    """List the flags kept in the index, oldest first."""
+    with open_index(index_location) as index:
+        for flag in index.flags():
+            click.echo(_dumps(flag_json(flag)) if as_json else flag_text(flag))
+
+
+class _ScanOutput:
+    """Where a scan's flags, bad-input lines and progress go: stdout or --out, and stderr."""
+
+    def __init__(self, out_file: str | None, tally: ScanTally) -> None:
+        self._out_file = out_file
+        self._tally = tally
+        self._stream: TextIO = sys.stdout
+        self._progress: tqdm[None] | None = None
+
+    def __enter__(self) -> _ScanOutput:
+        if self._out_file is not None:
+            try:
+                self._stream = open(self._out_file, "a", encoding="utf-8")  # closed in __exit__
+            except OSError as exc:
+                raise InputError(f"{self._out_file}: cannot write ({exc.strerror})") from exc
+        if sys.stderr.isatty():
+            self._progress = tqdm(desc="scan", unit=" items", file=sys.stderr, dynamic_ncols=True)
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._progress is not None:
+            self._progress.close()
+        if self._stream is not sys.stdout:
+            self._stream.close()
+
+    def step(self, step: ScanStep) -> None:
+        self._tally.add(step)
+        if step.error is not None:
+            self._note(f"skipped: {step.error}")
+        if self._progress is not None:
+            self._progress.update(1)
+            self._progress.set_postfix(new=self._tally.new, flagged=self._tally.flagged, refresh=False)
+
+    def flag(self, flag: Flag) -> None:
+        self._stream.write(_dumps(flag_json(flag)) + "\n")
+        self._stream.flush()
+
+    def _note(self, line: str) -> None:
+        if self._progress is not None:
+            tqdm.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
 
 
 def _dumps(value: dict[str, Any]) -> str:

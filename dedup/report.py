@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from dedup.model import ChangeKind, Comparison, Document, FactChange, FactDiff, Span
+from dedup.model import ChangeKind, Comparison, Document, FactChange, FactDiff, Flag, ItemRef, Span
+from dedup.scan import ScanSummary
 
 _EVIDENCE_PAIRS = 5
 
@@ -132,3 +133,61 @@ def _quote(text: str, max_chars: int = 0) -> str:
     if max_chars and len(flat) > max_chars:
         flat = flat[: max_chars - 1] + "\u2026"
     return f'"{flat}"'
+
+
+def item_ref_json(ref: ItemRef) -> dict[str, Any]:
+    """Describe the item a flag names: id, title, url and publication time."""
+    return {
+        "id": ref.id,
+        "title": ref.title,
+        "url": ref.url,
+        "published": ref.published.isoformat() if ref.published else None,
+    }
+
+
+def flag_json(flag: Flag) -> dict[str, Any]:
+    """Describe a flag as the one-line JSON object `scan` prints and `flags --json` lists."""
+    return {
+        "id": flag.id,
+        "item": item_ref_json(flag.item),
+        "source": item_ref_json(flag.source),
+        "kind": str(flag.kind),
+        "confidence": flag.confidence,
+        "original": flag.original,
+        "changes": [
+            {
+                "type": str(change.kind),
+                "fact": change.fact,
+                "original": _span_pair(change.original),
+                "derivative": _span_pair(change.derivative),
+            }
+            for change in flag.changes
+        ],
+    }
+
+
+def flag_text(flag: Flag) -> str:
+    """Render a flag as one line: kind, confidence, the item and the source it derives from."""
+    original, derivative = (flag.source, flag.item) if flag.original == "source" else (flag.item, flag.source)
+    changes = f", {len(flag.changes)} fact changes" if flag.changes else ""
+    return (
+        f"{flag.kind} ({flag.confidence:.2f}{changes}): {_ref_text(derivative)} "
+        f"derives from {_ref_text(original)}"
+    )
+
+
+def scan_summary_text(summary: ScanSummary) -> str:
+    """Render a scan's counts as one line for stderr."""
+    return (
+        f"{summary.read} items read, {summary.new} new, {summary.flagged} flagged "
+        f"({summary.compared} compared), {summary.skipped} skipped with errors; "
+        f"{summary.docs_per_s:.0f} docs/s over {summary.elapsed_s:.1f} s"
+    )
+
+
+def _ref_text(ref: ItemRef) -> str:
+    return f"{ref.id} {_quote(ref.title, 70)}" if ref.title else ref.id
+
+
+def _span_pair(span: Span | None) -> dict[str, int] | None:
+    return None if span is None else {"start": span.start, "end": span.end}
