@@ -50,9 +50,11 @@ class SqliteStore:
     Nothing is ever written to a file that is not already a dedup index.
     """
 
-    def __init__(self, path: Path, signature_settings: SignatureSettings) -> None:
+    def __init__(
+        self, path: Path, signature_settings: SignatureSettings, busy_timeout_s: float = _BUSY_TIMEOUT_S
+    ) -> None:
         self.path = path
-        self._connection = _connect(path)
+        self._connection = _connect(path, busy_timeout_s)
         try:
             self._open(signature_settings)
         except BaseException:
@@ -255,7 +257,7 @@ class _Transaction:
             raise _translate(error, self._path) from error
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+def _connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
     """Open `path` for reading and writing after checking it is not some other kind of file."""
     if path.is_dir():
         raise IndexCorruptError(f"{path}: is a directory, not an index file")
@@ -269,7 +271,7 @@ def _connect(path: Path) -> sqlite3.Connection:
             raise IndexCorruptError(f"{path}: not a dedup index (not a SQLite file)")
     try:
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in _Transaction).
-        return sqlite3.connect(path, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        return sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
     except sqlite3.Error as exc:
         raise _translate(exc, path) from exc
 
