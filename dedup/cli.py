@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from dedup.compare import compare as compare_documents
 from dedup.errors import DedupError, InputError
-from dedup.html_report import comparison_html, write_html
+from dedup.html_report import comparison_html, write_html, write_report_dir
 from dedup.index import open_index
 from dedup.load import load_document
 from dedup.model import Flag
@@ -78,8 +78,18 @@ def _compare_many(pairs: list[tuple[str, str]], as_json: bool) -> None:
     show_default=True,
     help="Seconds between polls with --watch.",
 )
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False),
+    help="At the end, write an HTML page per kept flag and an index.html here.",
+)
 def scan(
-    sources: tuple[str, ...], index_location: str, out_file: str | None, watch: bool, interval_s: float
+    sources: tuple[str, ...],
+    index_location: str,
+    out_file: str | None,
+    watch: bool,
+    interval_s: float,
+    report_dir: str | None,
 ) -> None:
     """Flag items of SOURCES (feeds, URLs, JSONL, HTML, text, folders) derived from indexed ones."""
     options = ScanOptions(watch_interval_s=interval_s if watch else None)
@@ -91,6 +101,8 @@ def scan(
         except KeyboardInterrupt:
             if not watch:
                 raise
+        if report_dir is not None:
+            write_report_dir(index.flags(), report_dir, index)
     click.echo(scan_summary_text(tally.summary()), err=True)
 
 

@@ -8,10 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
 from dedup.compare import compare
 from dedup.errors import ReportWriteError
 from dedup.html_style import PAGE_STYLE
+from dedup.index.base import IndexRecord
 from dedup.model import (
     ChangeKind,
     Comparison,
@@ -101,16 +103,23 @@ def newest_first(flags: Iterable[Flag]) -> list[Flag]:
     return [flag for _, flag in numbered]
 
 
-def write_report_dir(
-    flags: Iterable[Flag], directory: str | Path, documents: Callable[[str], Document]
-) -> tuple[Path, ...]:
+class RecordLookup(Protocol):
+    """Where the texts a flag names are kept: an IndexStore, or any mapping of item id to record."""
+
+    def get(self, item_id: str, /) -> IndexRecord | None:
+        """Return the record stored under `item_id`, or None."""
+        ...
+
+
+def write_report_dir(flags: Iterable[Flag], directory: str | Path, records: RecordLookup) -> tuple[Path, ...]:
     """Write one page per flag and an `index.html` listing them into `directory`; return the paths.
 
-    `documents` returns the indexed document for an item id (the index holds every text a flag
-    names). Pages are replaced atomically, so a moderator reloading mid-write sees old or new.
+    A flag names its item and source by id only, so their texts come from `records` (the index the
+    scan kept them in). Pages are replaced atomically, so a moderator reloading mid-write sees the
+    old page or the new one.
 
     Raises:
-        ReportWriteError: the folder or a page cannot be written.
+        ReportWriteError: the folder or a page cannot be written, or a flagged item is not in `records`.
     """
     folder = Path(directory)
     try:
@@ -121,7 +130,8 @@ def write_report_dir(
     pages = _page_names(kept)
     written = [
         write_html(
-            flag_html(flag, documents(flag.item.id), documents(flag.source.id)), folder / pages[flag.id]
+            flag_html(flag, _document(records, flag.item.id, flag), _document(records, flag.source.id, flag)),
+            folder / pages[flag.id],
         )
         for flag in kept
     ]
@@ -335,6 +345,15 @@ def _page_names(flags: Sequence[Flag]) -> dict[str, str]:
         names[flag.id] = name
         taken.add(name)
     return names
+
+
+def _document(records: RecordLookup, item_id: str, flag: Flag) -> Document:
+    record = records.get(item_id)
+    if record is None:
+        raise ReportWriteError(f"flag {flag.id}: item {item_id} is not in the index")
+    return Document(
+        id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
+    )
 
 
 def _timestamp(moment: datetime | None) -> float:

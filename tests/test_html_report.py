@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,6 +20,7 @@ from dedup import compare, load_document
 from dedup.cli import cli
 from dedup.errors import ReportWriteError
 from dedup.html_report import CONTENT_SECURITY_POLICY, comparison_html, newest_first, write_report_dir
+from dedup.index import IndexRecord, IndexStore, open_index
 from dedup.model import (
     AlignedPair,
     ChangeKind,
@@ -319,8 +321,19 @@ def _reference(document: Document) -> ItemRef:
     return ItemRef(document.id, document.title, document.url, document.published)
 
 
-def _flags_with_documents(seeds: Comparison) -> tuple[list[Flag], dict[str, Document]]:
-    """Three flags: the seeds (times known), a hostile pair with a path-like id, and one with no times."""
+def _record(document: Document) -> IndexRecord:
+    content_hash = hashlib.sha256(document.text.encode()).hexdigest()
+    return IndexRecord(
+        document.id, content_hash, document.text, document.title, document.url, document.published, (), b""
+    )
+
+
+@pytest.fixture
+def flagged_index(seeds: Comparison, tmp_path: Path) -> Iterator[IndexStore]:
+    """A real SQLite index holding three flags, committed with their items as a scan would.
+
+    The seeds (times known), a hostile pair whose flag id looks like a path, and a pair with no times.
+    """
     assert seeds.fact_diff is not None
     original = replace(seeds.a, published=datetime(2024, 5, 22, 9, 0, tzinfo=UTC))
     derivative = replace(seeds.b, published=datetime(2024, 5, 23, 14, 30, tzinfo=UTC))
@@ -328,38 +341,42 @@ def _flags_with_documents(seeds: Comparison) -> tuple[list[Flag], dict[str, Docu
     assert hostile.fact_diff is not None
     late_original = replace(hostile.a, published=datetime(2024, 6, 1, 8, 0, tzinfo=UTC))
     late_derivative = replace(hostile.b, id="../escape/<b>", published=datetime(2024, 6, 2, 8, 0, tzinfo=UTC))
-    flags = [
-        Flag(
-            "seeds",
-            _reference(derivative),
-            _reference(original),
-            DerivationKind.REWRITE,
-            0.91,
-            "source",
-            seeds.fact_diff.changes,
-        ),
-        Flag(
-            "../../etc/<script>",
-            _reference(late_derivative),
-            _reference(late_original),
-            DerivationKind.LIGHT_EDIT,
-            0.8,
-            "source",
-            hostile.fact_diff.changes,
-        ),
-        Flag(
-            "timeless",
-            _reference(replace(seeds.b, id="no-time-b", published=None)),
-            _reference(replace(seeds.a, id="no-time-a", published=None)),
-            DerivationKind.PARTIAL,
-            0.6,
-            "item",
-            (),
-        ),
-    ]
-    documents = [original, derivative, late_original, late_derivative]
-    documents += [replace(seeds.b, id="no-time-b", published=None), replace(seeds.a, id="no-time-a")]
-    return flags, {document.id: document for document in documents}
+    timeless_item, timeless_source = replace(seeds.b, id="no-time-b"), replace(seeds.a, id="no-time-a")
+    seeds_flag = Flag(
+        "seeds",
+        _reference(derivative),
+        _reference(original),
+        DerivationKind.REWRITE,
+        0.91,
+        "source",
+        seeds.fact_diff.changes,
+    )
+    hostile_flag = Flag(
+        "../../etc/<script>",
+        _reference(late_derivative),
+        _reference(late_original),
+        DerivationKind.LIGHT_EDIT,
+        0.8,
+        "source",
+        hostile.fact_diff.changes,
+    )
+    timeless_flag = Flag(
+        "timeless",
+        _reference(timeless_item),
+        _reference(timeless_source),
+        DerivationKind.PARTIAL,
+        0.6,
+        "item",
+        (),
+    )
+    with open_index(tmp_path / "index.sqlite") as index:
+        index.add(_record(original))
+        index.add(_record(derivative), [seeds_flag])
+        index.add(_record(late_original))
+        index.add(_record(late_derivative), [hostile_flag])
+        index.add(_record(timeless_source))
+        index.add(_record(timeless_item), [timeless_flag])
+        yield index
 
 
 def test_newest_first_orders_by_item_time_unknown_last() -> None:
@@ -384,13 +401,13 @@ def test_newest_first_orders_by_item_time_unknown_last() -> None:
     ]
 
 
-def test_report_dir_writes_a_page_per_flag_and_an_index(seeds: Comparison, tmp_path: Path) -> None:
-    flags, documents = _flags_with_documents(seeds)
+def test_report_dir_writes_a_page_per_flag_and_an_index(flagged_index: IndexStore, tmp_path: Path) -> None:
+    flags = list(flagged_index.flags())
     folder = tmp_path / "reports" / "today"
-    written = write_report_dir(flags, folder, documents.__getitem__)
+    written = write_report_dir(flags, folder, flagged_index)
     assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in written)
     assert all(path.parent == folder for path in written)
-    assert len(written) == len(flags) + 1
+    assert len(written) == len(flags) + 1 == 4
     index = _parse((folder / "index.html").read_text(encoding="utf-8"))
     linked = [href for href in index.hrefs if not href.startswith("#")]
     assert [(folder / href).exists() for href in linked] == [True, True, True]
@@ -400,22 +417,49 @@ def test_report_dir_writes_a_page_per_flag_and_an_index(seeds: Comparison, tmp_p
     }
     assert "dedup flag ../../etc/&lt;script&gt;" in pages["../../etc/<script>"]
     assert "<script" not in "".join(pages.values()).lower()
+    seeds_flag = next(flag for flag in flags if flag.id == "seeds")
+    source = flagged_index.get(seeds_flag.source.id)
+    assert source is not None
     seeds_page = _parse(pages["seeds"])
-    for index_of_change, change in enumerate(flags[0].changes):
+    for index_of_change, change in enumerate(seeds_flag.changes):
         if change.original is not None:
-            expected = change.original.slice(documents[flags[0].source.id].text)
+            expected = change.original.slice(source.text)
             assert seeds_page.marked[(str(index_of_change), "original")] == expected
     assert "original chosen by publication time" in pages["seeds"]
     assert "original chosen by content" in pages["timeless"]
     assert 'href="index.html"' in pages["seeds"]
 
 
-def test_report_dir_onto_a_file_is_one_line_error(seeds: Comparison, tmp_path: Path) -> None:
-    flags, documents = _flags_with_documents(seeds)
+def test_report_dir_onto_a_file_is_one_line_error(flagged_index: IndexStore, tmp_path: Path) -> None:
     blocker = tmp_path / "taken"
     blocker.write_text("not a folder")
     with pytest.raises(ReportWriteError, match=r"taken: cannot create report folder"):
-        write_report_dir(flags, blocker, documents.__getitem__)
+        write_report_dir(flagged_index.flags(), blocker, flagged_index)
+
+
+def test_report_dir_names_a_flag_whose_item_is_missing(flagged_index: IndexStore, tmp_path: Path) -> None:
+    stray = Flag("stray", ItemRef("nowhere"), ItemRef("no-time-a"), DerivationKind.COPY, 1.0, "source")
+    with pytest.raises(ReportWriteError, match=r"^flag stray: item nowhere is not in the index$"):
+        write_report_dir([stray], tmp_path / "reports", flagged_index)
+
+
+def test_scan_report_dir_writes_every_kept_flag(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    arguments = [
+        "scan",
+        str(SEEDS / "a.txt"),
+        str(SEEDS / "b.txt"),
+        "--index",
+        str(tmp_path / "index.sqlite"),
+    ]
+    result = CliRunner().invoke(cli, [*arguments, "--report-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    flag_id = json.loads(result.stdout.splitlines()[0])["id"]
+    assert sorted(path.name for path in folder.iterdir()) == [f"flag-{flag_id}.html", "index.html"]
+    assert f'href="flag-{flag_id}.html"' in (folder / "index.html").read_text(encoding="utf-8")
+    page = (folder / f"flag-{flag_id}.html").read_text(encoding="utf-8")
+    assert f"<h1>dedup flag {flag_id}</h1>" in page
+    assert '<div class="cell" data-side="original">U.K. Says China' in page
 
 
 # --- the page in headless Chromium ---------------------------------------------------------------
@@ -543,10 +587,9 @@ def test_hostile_document_runs_nothing_and_shows_literally(browser: webdriver.Ch
 
 
 def test_report_dir_index_lists_newest_first_and_links_to_pages(
-    browser: webdriver.Chrome, seeds: Comparison, tmp_path: Path
+    browser: webdriver.Chrome, seeds: Comparison, flagged_index: IndexStore, tmp_path: Path
 ) -> None:
-    flags, documents = _flags_with_documents(seeds)
-    write_report_dir(flags, tmp_path / "reports", documents.__getitem__)
+    write_report_dir(flagged_index.flags(), tmp_path / "reports", flagged_index)
     browser.get((tmp_path / "reports" / "index.html").as_uri())
     entries = browser.execute_script(
         "return Array.from(document.querySelectorAll('.flags li')).map(li => li.textContent)"
