@@ -6,14 +6,19 @@ import logging
 
 from dedup.compare import compare
 from dedup.errors import DedupError
+from dedup.factdiff import diff_facts
+from dedup.facts import extract_facts
 from dedup.load import load_document
 from dedup.model import (
     ChangeKind,
     Comparison,
     DerivationKind,
     Document,
+    Fact,
     FactChange,
     FactDiff,
+    FactKind,
+    Facts,
     Scores,
     Span,
     Verdict,
@@ -29,14 +34,19 @@ __all__ = [
     "DedupError",
     "DerivationKind",
     "Document",
+    "Fact",
     "FactChange",
     "FactDiff",
+    "FactKind",
+    "Facts",
     "Profile",
     "Scores",
     "Settings",
     "Span",
     "Verdict",
     "compare",
+    "diff_facts",
+    "extract_facts",
     "load_document",
     "profile_document",
 ]

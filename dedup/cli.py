@@ -11,12 +11,21 @@ from tqdm import tqdm
 
 from dedup.compare import compare as compare_documents
 from dedup.errors import DedupError, InputError
+from dedup.factdiff import diff_facts
 from dedup.html_report import comparison_html, write_html, write_report_dir
 from dedup.index import open_index
 from dedup.load import load_document
 from dedup.model import Flag
 from dedup.pairs import compare_pairs, read_pairs_file
-from dedup.report import comparison_json, comparison_text, flag_json, flag_text, scan_summary_text
+from dedup.report import (
+    comparison_json,
+    comparison_text,
+    fact_diff_json,
+    fact_diff_text,
+    flag_json,
+    flag_text,
+    scan_summary_text,
+)
 from dedup.scan import ScanOptions, ScanStep, ScanTally
 from dedup.scan import scan as scan_sources
 
@@ -63,6 +72,16 @@ def _compare_many(pairs: list[tuple[str, str]], as_json: bool) -> None:
         click.echo(_dumps(comparison_json(result)) if as_json else comparison_text(result))
     if failed:
         raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("original", type=click.Path(dir_okay=False))
+@click.argument("derivative", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as one JSON object.")
+def diff(original: str, derivative: str, as_json: bool) -> None:
+    """List the facts DERIVATIVE omitted, softened, hardened, altered or added from ORIGINAL."""
+    result = diff_facts(load_document(original), load_document(derivative))
+    click.echo(_dumps(fact_diff_json(result)) if as_json else fact_diff_text(result))
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dedup.align import align_sentences
 from dedup.direction import direction_signals
+from dedup.factdiff import diff_facts
 from dedup.model import Comparison, Document
 from dedup.profile import Profile, profile_document
 from dedup.settings import DEFAULT_SETTINGS, Settings
@@ -26,6 +27,10 @@ def compare(
     alignment = align_sentences(similarity, first.sentences, second.sentences, settings.align_min_similarity)
     aligned_shares = alignment.aligned_shares(settings.align_min_similarity)
     verdict = decide(first.document, second.document, scores, direction, aligned_shares, settings)
+    fact_diff = None
+    if verdict.is_derived and verdict.original is not None:
+        original, derivative = (first, second) if verdict.original == "a" else (second, first)
+        fact_diff = diff_facts(original, derivative)
     return Comparison(
         a=first.document,
         b=second.document,
@@ -33,5 +38,5 @@ def compare(
         direction=direction,
         alignment=alignment.pairs,
         verdict=verdict,
-        fact_diff=None,
+        fact_diff=fact_diff,
     )

@@ -41,6 +41,7 @@ class FactKind(StrEnum):
     VAGUE = "vague"
     NEGATION = "negation"
     DIRECTION = "direction"
+    DATE = "date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +92,18 @@ class Fact:
     span: Span
     value: str
     sentence_index: int
+    detail: str = ""  # the unit or counted noun of a number, the speaker of a quote, the source of a claim
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """The fact units of one document, by sentence, with the tokens they were read from."""
+
+    document: Document
+    sentences: tuple[Sentence, ...]
+    tokens: tuple[Token, ...]
+    sentence_tokens: tuple[tuple[int, int], ...]  # [first, last) token index of each sentence
+    facts: tuple[Fact, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,487 @@
+"""Two fact sets -> FactChanges: what a derivative omitted, softened, hardened, altered or added."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from dedup import lexicons
+from dedup.factalign import Coverage, Unit, cover, covered_share, fact_units, partners, project, share_of
+from dedup.facts import extract_facts, stem
+from dedup.model import ChangeKind, Document, Fact, FactChange, FactDiff, FactKind, Facts, Span
+from dedup.normalize import normalize_word
+from dedup.profile import Profile
+
+# Thresholds on the share of a sentence's term weight found in the other version. Fitted on the
+# rewrites corpus (../shared/corpora/rewrites) and checked by two-fold cross-validation over its
+# originals; see benchmarks/bench_diff.py and the closing note of issue 4.
+_OMIT_MAX_SHARE = 0.3
+_ADD_MAX_SHARE = 0.3
+_PAIR_MIN_SHARE = 0.4  # both ways: the two sentences state the same thing
+_CLOSE_PAIR_MIN_SHARE = 0.75  # a light edit of one sentence: flips of polarity count here only
+_ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
+_MAX_SPAN_CHARS = 160
+_NEXT_WORD = re.compile(r" ([A-Za-z]+)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """One version of the text with everything the rules read from it."""
+
+    facts: Facts
+    units: tuple[Unit, ...]
+    by_sentence: dict[int, tuple[Fact, ...]]
+
+    @property
+    def text(self) -> str:
+        return self.facts.document.text
+
+    def of_kind(self, index: int, *kinds: FactKind) -> list[Fact]:
+        return [fact for fact in self.by_sentence.get(index, ()) if fact.kind in kinds]
+
+
+def diff_facts(original: Document | Profile | Facts, derivative: Document | Profile | Facts) -> FactDiff:
+    """List every fact change from an original to its derivative, with exact spans into both texts.
+
+    Sentences are aligned by shared term weight (IDF of content-word stems, numbers by value), so
+    split, merged and reordered sentences and quotes turned into indirect speech still align.
+    """
+    before = _side(original)
+    after = _side(derivative)
+    coverage = cover(before.units, after.units)
+    changes: list[FactChange] = []
+    changes.extend(_omitted(before, after, coverage))
+    changes.extend(_added(before, after, coverage))
+    changes.extend(_numbers(before, after, coverage))
+    changes.extend(_certainty(before, after, coverage))
+    changes.extend(_reversals(before, after, coverage))
+    changes = _deduplicated(changes)
+    changes.sort(key=_position)
+    return FactDiff(before.facts.document, after.facts.document, tuple(changes))
+
+
+def _side(source: Document | Profile | Facts) -> _Side:
+    facts = source if isinstance(source, Facts) else extract_facts(source)
+    grouped: dict[int, list[Fact]] = defaultdict(list)
+    for fact in facts.facts:
+        grouped[fact.sentence_index].append(fact)
+    return _Side(facts, fact_units(facts), {index: tuple(group) for index, group in grouped.items()})
+
+
+def _omitted(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    changes = []
+    for unit in before.units:
+        if not unit.is_claim:
+            continue
+        best = partners(coverage, before.units, after.units, unit.index)
+        share = covered_share(unit, [after.units[j] for j in best[:2]])
+        if share < _OMIT_MAX_SHARE:
+            changes.append(
+                FactChange(ChangeKind.OMITTED, f"dropped: {_gist(before.text, unit.span)}", unit.span, None)
+            )
+    return changes
+
+
+def _added(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    changes = []
+    for unit in after.units:
+        if not unit.is_claim:
+            continue
+        best = [i for i in range(len(before.units)) if coverage.shared.get((i, unit.index), 0.0)]
+        best.sort(key=lambda i: -coverage.shared[i, unit.index])
+        share = covered_share(unit, [before.units[i] for i in best[:2]])
+        if share < _ADD_MAX_SHARE and _states_fact(after, unit):
+            changes.append(
+                FactChange(ChangeKind.ADDED, f"new claim: {_gist(after.text, unit.span)}", None, unit.span)
+            )
+    return changes
+
+
+def _states_fact(side: _Side, unit: Unit) -> bool:
+    """Generic filler states no fact: require a number, a date, a name or an attribution."""
+    return bool(
+        side.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE, FactKind.ENTITY, FactKind.ATTRIBUTION)
+    )
+
+
+def _numbers(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    after_values = {fact.value for fact in after.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
+    before_values = {
+        fact.value for fact in before.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)
+    }
+    used: set[Span] = set()
+    changes = []
+    for unit in before.units:
+        targets = partners(coverage, before.units, after.units, unit.index)
+        if not targets:
+            continue
+        for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
+            if number.value in after_values:
+                continue
+            candidates = [
+                fact
+                for j in targets
+                for fact in after.of_kind(j, number.kind)
+                if fact.value not in before_values and fact.span not in used and _comparable(number, fact)
+            ]
+            if candidates:
+                target = after.units[_unit_index(after, candidates[0])]
+                region = project(unit, target, number.span, after.text)
+                candidate = min(candidates, key=lambda fact: _distance(fact.span, region))
+                used.add(candidate.span)
+                changes.append(_number_change(before, after, number, candidate))
+                continue
+            vague = _vague_counterpart(before, after, unit, targets, number)
+            if vague is not None:
+                used.add(vague)
+                changes.append(
+                    FactChange(
+                        ChangeKind.SOFTENED,
+                        f'"{_gist(before.text, number.span)}" made vague: "{_gist(after.text, vague)}"',
+                        number.span,
+                        vague,
+                    )
+                )
+    return changes
+
+
+def _comparable(number: Fact, candidate: Fact) -> bool:
+    if number.kind == FactKind.DATE:
+        return _date_shape(number.value) == _date_shape(candidate.value)
+    fixed = {"%", "$", "£", "€", "¥", "fraction", "range", "ratio", "ordinal"}
+    if number.detail in fixed or candidate.detail in fixed:
+        return number.detail == candidate.detail
+    return True
+
+
+def _date_shape(value: str) -> tuple[bool, ...]:
+    parts = value.split()
+    return (
+        value.startswith("year"),
+        any(part.isdigit() and len(part) <= 2 for part in parts),
+        any(part in lexicons.MONTHS for part in parts),
+        any(part in lexicons.WEEKDAYS for part in parts),
+    )
+
+
+def _number_change(before: _Side, after: _Side, number: Fact, candidate: Fact) -> FactChange:
+    old, new = _gist(before.text, number.span), _gist(after.text, candidate.span)
+    if _is_rounding(number, candidate, after.text):
+        rounded = _with_approximator(after.text, candidate.span)
+        return FactChange(ChangeKind.SOFTENED, f'"{old}" rounded to "{new}"', number.span, rounded)
+    original, derivative = number.span, candidate.span
+    noun = _following_word(before.text, original)
+    if noun is not None and _following_word(after.text, derivative) is not None:
+        same = stem(normalize_word(noun.slice(before.text)))
+        other = _following_word(after.text, derivative)
+        if other is not None and stem(normalize_word(other.slice(after.text))) == same:
+            original, derivative = Span(original.start, noun.end), Span(derivative.start, other.end)
+    return FactChange(ChangeKind.ALTERED, f'"{old}" changed to "{new}"', original, derivative)
+
+
+def _following_word(text: str, span: Span) -> Span | None:
+    """The word right after a number ("three weeks"), when only a space separates them."""
+    match = _NEXT_WORD.match(text, span.end)
+    return Span(match.start(1), match.end(1)) if match else None
+
+
+def _is_rounding(number: Fact, candidate: Fact, text: str) -> bool:
+    try:
+        old, new = float(number.value), float(candidate.value)
+    except ValueError:
+        return False
+    if not old or abs(old - new) / abs(old) > _ROUNDED_MAX_GAP:
+        return False
+    return _with_approximator(text, candidate.span) != candidate.span or len(candidate.value) < len(
+        number.value
+    )
+
+
+def _with_approximator(text: str, span: Span) -> Span:
+    before = text[max(0, span.start - 20) : span.start].lower()
+    for word in sorted(lexicons.APPROXIMATORS, key=len, reverse=True):
+        if before.endswith(word + " "):
+            return Span(span.start - len(word) - 1, span.end)
+    return span
+
+
+def _vague_counterpart(
+    before: _Side, after: _Side, unit: Unit, targets: list[int], number: Fact
+) -> Span | None:
+    counted = _following_stem(before.text, number.span.end)
+    for j in targets:
+        target = after.units[j]
+        region = project(unit, target, number.span, after.text)
+        for fact in after.of_kind(j, FactKind.VAGUE):
+            following = _following_stem(after.text, fact.span.end)
+            near = _distance(fact.span, region) == 0
+            if (counted and following == counted) or near:
+                return _extend(after.text, fact.span, target.span)
+    return None
+
+
+def _certainty(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    changes = []
+    for j, (i, share) in enumerate(coverage.derivative_best):
+        if i < 0 or share < _PAIR_MIN_SHARE:
+            continue
+        if share_of(before.units, i, coverage.shared[i, j]) < _PAIR_MIN_SHARE:
+            continue
+        source, target = before.units[i], after.units[j]
+        old_hedges = {f.value: f for f in before.of_kind(i, FactKind.HEDGE)}
+        new_hedges = {f.value: f for f in after.of_kind(j, FactKind.HEDGE)}
+        old_boosters = {f.value: f for f in before.of_kind(i, FactKind.BOOSTER)}
+        new_boosters = {f.value: f for f in after.of_kind(j, FactKind.BOOSTER)}
+        gained_hedges = [f for value, f in new_hedges.items() if value not in old_hedges]
+        lost_hedges = [f for value, f in old_hedges.items() if value not in new_hedges]
+        gained_boosters = [f for value, f in new_boosters.items() if value not in old_boosters]
+        if gained_hedges and not gained_boosters:
+            marker = _extend(after.text, gained_hedges[0].span, target.span)
+            changes.append(
+                _change(
+                    ChangeKind.SOFTENED,
+                    "said less certainly",
+                    project(target, source, marker, before.text),
+                    marker,
+                    before,
+                    after,
+                )
+            )
+        elif (lost_hedges or gained_boosters) and not gained_hedges:
+            if gained_boosters:
+                marker = _extend(after.text, gained_boosters[0].span, target.span)
+                original = project(target, source, marker, before.text)
+            else:
+                original = _extend(
+                    before.text, _with_auxiliary(before.text, lost_hedges[0].span), source.span
+                )
+                marker = project(source, target, original, after.text)
+            changes.append(
+                _change(ChangeKind.HARDENED, "said more certainly", original, marker, before, after)
+            )
+    return changes
+
+
+def _pairs(before: _Side, after: _Side, coverage: Coverage, min_share: float) -> list[tuple[int, int]]:
+    """Sentence pairs that say the same thing: each is at least `min_share` of the other."""
+    found = []
+    for j, (i, share) in enumerate(coverage.derivative_best):
+        if i >= 0 and share >= min_share and share_of(before.units, i, coverage.shared[i, j]) >= min_share:
+            found.append((i, j))
+    return found
+
+
+def _reversals(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    """Quantity words moved up or down their scale, negation flipped, direction or speaker swapped."""
+    changes = []
+    for i, j in _pairs(before, after, coverage, _PAIR_MIN_SHARE):
+        source, target = before.units[i], after.units[j]
+        change = _quantifier_change(before, after, i, j) or _speaker_change(before, after, i, j)
+        if change is None and _is_close_pair(before, after, coverage, i, j):
+            change = _polarity_change(before, after, source, target)
+        if change is not None:
+            changes.append(change)
+    return changes
+
+
+def _is_close_pair(before: _Side, after: _Side, coverage: Coverage, i: int, j: int) -> bool:
+    """Near-identical sentences: a flipped negation or direction there is a change, not a paraphrase."""
+    weight = coverage.shared[i, j]
+    return min(share_of(before.units, i, weight), share_of(after.units, j, weight)) >= _CLOSE_PAIR_MIN_SHARE
+
+
+def _quantifier_change(before: _Side, after: _Side, i: int, j: int) -> FactChange | None:
+    old = {_following_stem(before.text, f.span.end): f for f in before.of_kind(i, FactKind.VAGUE)}
+    for fact in after.of_kind(j, FactKind.VAGUE):
+        noun = _following_stem(after.text, fact.span.end)
+        match = old.get(noun)
+        if not noun or match is None:
+            continue
+        old_rank = lexicons.QUANTIFIER_SCALE.get(match.value)
+        new_rank = lexicons.QUANTIFIER_SCALE.get(fact.value)
+        if old_rank is None or new_rank is None or old_rank == new_rank:
+            continue
+        kind = ChangeKind.HARDENED if new_rank > old_rank else ChangeKind.SOFTENED
+        original = _extend(before.text, match.span, before.units[i].span)
+        derivative = _extend(after.text, fact.span, after.units[j].span)
+        return _change(kind, "quantity changed", original, derivative, before, after)
+    return None
+
+
+def _speaker_change(before: _Side, after: _Side, i: int, j: int) -> FactChange | None:
+    old = [f for f in before.of_kind(i, FactKind.ATTRIBUTION, FactKind.QUOTE) if _is_named(_speaker(f))]
+    new = [f for f in after.of_kind(j, FactKind.ATTRIBUTION, FactKind.QUOTE) if _is_named(_speaker(f))]
+    if not old or not new:
+        return None
+    old_names = {_speaker(f) for f in old} - {""}
+    new_names = {_speaker(f) for f in new} - {""}
+    target_text = after.text[after.units[j].span.start : after.units[j].span.end].lower()
+    source_text = before.text[before.units[i].span.start : before.units[i].span.end].lower()
+    lost = [name for name in old_names if name.split()[-1] not in target_text]
+    gained = [name for name in new_names if name.split()[-1] not in source_text]
+    if not lost or not gained:
+        return None
+    original = _entity_span(before, i, lost[0])
+    derivative = _entity_span(after, j, gained[0])
+    if original is None or derivative is None:
+        return None
+    return _change(ChangeKind.ALTERED, "speaker changed", original, derivative, before, after)
+
+
+def _speaker(fact: Fact) -> str:
+    return fact.detail if fact.kind == FactKind.QUOTE else fact.value
+
+
+def _is_named(source: str) -> bool:
+    return bool(source) and source.split()[-1] not in {"he", "she", "they", "we", "it", "i"}
+
+
+def _entity_span(side: _Side, index: int, name: str) -> Span | None:
+    last = name.split()[-1]
+    for fact in side.of_kind(index, FactKind.ENTITY):
+        if fact.value.split()[-1] == last:
+            return fact.span
+    return None
+
+
+def _polarity_change(before: _Side, after: _Side, source: Unit, target: Unit) -> FactChange | None:
+    """A negation added or removed, or a rise turned into a fall, in two versions of one sentence."""
+    old_negations = [
+        f for f in before.of_kind(source.index, FactKind.NEGATION) if _is_plain_negation(before, f)
+    ]
+    new_negations = [
+        f for f in after.of_kind(target.index, FactKind.NEGATION) if _is_plain_negation(after, f)
+    ]
+    if bool(old_negations) != bool(new_negations):
+        if old_negations:
+            original = _extend(before.text, old_negations[0].span, source.span)
+            derivative = project(source, target, original, after.text)
+        else:
+            derivative = _extend(after.text, new_negations[0].span, target.span)
+            original = project(target, source, derivative, before.text)
+        return _change(ChangeKind.ALTERED, "negation flipped", original, derivative, before, after)
+    old_directions = {f.value: f for f in before.of_kind(source.index, FactKind.DIRECTION)}
+    new_directions = {f.value: f for f in after.of_kind(target.index, FactKind.DIRECTION)}
+    if (
+        len(old_directions) == 1
+        and len(new_directions) == 1
+        and old_directions.keys() != new_directions.keys()
+    ):
+        original = next(iter(old_directions.values())).span
+        derivative = next(iter(new_directions.values())).span
+        return _change(ChangeKind.ALTERED, "direction reversed", original, derivative, before, after)
+    return None
+
+
+def _is_plain_negation(side: _Side, fact: Fact) -> bool:
+    """A "not"/"never" that negates the claim, not an idiom such as "no doubt" or "no matter"."""
+    return side.text[fact.span.start : fact.span.end].lower() in {"not", "never", "n't", "n\u2019t", "cannot"}
+
+
+def _change(
+    kind: ChangeKind, what: str, original: Span, derivative: Span, before: _Side, after: _Side
+) -> FactChange:
+    fact = f'{what}: "{_gist(before.text, original)}" -> "{_gist(after.text, derivative)}"'
+    return FactChange(kind, fact, original, derivative)
+
+
+def _extend(text: str, span: Span, limit: Span) -> Span:
+    """Extend a marker span over the next content word, so it carries what it qualifies."""
+    end = span.end
+    words = 0
+    position = end
+    while position < limit.end and words < 3:
+        while position < limit.end and not text[position].isalnum():
+            if text[position] in '.;:!?,"\u201d':
+                return Span(span.start, end)
+            position += 1
+        word_start = position
+        while position < limit.end and (text[position].isalnum() or text[position] in "-'"):
+            position += 1
+        if position == word_start:
+            break
+        end = position
+        words += 1
+        if normalize_word(text[word_start:position]) not in _FUNCTION_WORDS:
+            break
+    return Span(span.start, end)
+
+
+_FUNCTION_WORDS = frozenset(
+    {"be", "been", "being", "to", "the", "a", "an", "have", "has", "is", "are", "of", "even"}
+)
+
+
+def _with_auxiliary(text: str, span: Span) -> Span:
+    """Take in the auxiliary a hedge leans on: "believed to" -> "is believed to"."""
+    before = text[max(0, span.start - 8) : span.start]
+    for auxiliary in ("is ", "are ", "was ", "were ", "be ", "been "):
+        if before.endswith(auxiliary) and (
+            len(before) == len(auxiliary) or not before[-len(auxiliary) - 1].isalnum()
+        ):
+            return Span(span.start - len(auxiliary), span.end)
+    return span
+
+
+def _following_stem(text: str, end: int) -> str:
+    for word in text[end : end + 40].split()[:3]:
+        norm = normalize_word(word.strip(".,;:()\"'"))
+        if norm and norm not in {"of", "the", "a", "an", "in", "more", "than"} and norm.isalpha():
+            return stem(norm)
+    return ""
+
+
+def _unit_index(side: _Side, fact: Fact) -> int:
+    return fact.sentence_index
+
+
+def _distance(span: Span, region: Span) -> int:
+    if span.end <= region.start:
+        return region.start - span.end
+    if span.start >= region.end:
+        return span.start - region.end
+    return 0
+
+
+def _gist(text: str, span: Span, max_chars: int = 80) -> str:
+    flat = " ".join(text[span.start : span.end].split())
+    return flat if len(flat) <= max_chars else flat[: max_chars - 1] + "\u2026"
+
+
+def _deduplicated(changes: list[FactChange]) -> list[FactChange]:
+    kept: list[FactChange] = []
+    for change in changes:
+        if change.original is not None and change.derivative is not None:
+            change = _bounded(change)
+        if any(_overlaps(change, other) for other in kept):
+            continue
+        kept.append(change)
+    return kept
+
+
+def _bounded(change: FactChange) -> FactChange:
+    return change
+
+
+def _overlaps(change: FactChange, other: FactChange) -> bool:
+    if change.kind in (ChangeKind.OMITTED, ChangeKind.ADDED) or other.kind in (
+        ChangeKind.OMITTED,
+        ChangeKind.ADDED,
+    ):
+        return False
+    return _spans_overlap(change.derivative, other.derivative) and _spans_overlap(
+        change.original, other.original
+    )
+
+
+def _spans_overlap(first: Span | None, second: Span | None) -> bool:
+    if first is None or second is None:
+        return False
+    return first.start < second.end and second.start < first.end
+
+
+def _position(change: FactChange) -> tuple[int, int]:
+    span = change.original or change.derivative
+    assert span is not None
+    return (span.start, list(ChangeKind).index(change.kind))

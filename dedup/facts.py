@@ -1,0 +1,390 @@
+"""Document -> Facts: numbers, dates, names, quotes, attributions and certainty markers with spans."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from dedup import lexicons
+from dedup.model import Document, Fact, FactKind, Facts, Sentence, Span, Token
+from dedup.normalize import normalize_word, tokenize
+from dedup.profile import Profile
+from dedup.rarity import zipf
+from dedup.sentences import split_sentences
+
+# Capitalised words commoner than this are sentence furniture ("The", "But"), not names; a
+# sentence-initial capital says nothing, so there only rarer words ("Nokia", not "Yesterday") count.
+_NAME_MAX_ZIPF = 6.0
+_START_NAME_MAX_ZIPF = 4.5
+_NAME_CONNECTORS = frozenset({"of", "de", "du", "von", "van", "la", "le"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "prof", "professor", "dame"})
+_CALENDAR = lexicons.MONTHS | lexicons.WEEKDAYS
+_PRONOUNS = frozenset({"he", "she", "they", "we", "it", "i"})
+_MULTIPLIERS = {
+    "bn": 1e9,
+    "billion": 1e9,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "k": 1e3,
+    "thousand": 1e3,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
+_CURRENCIES = {"$": "$", "£": "£", "€": "€", "¥": "¥", "us$": "$"}
+_DIGIT_NUMBER = re.compile(
+    r"(?P<currency>US\$|[$£€¥])?\s?"
+    r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:(?P<fraction>/\d+)|(?P<range>-\d+(?:\.\d+)?)|(?P<ordinal>st|nd|rd|th)\b)?"
+    r"(?:\s?(?P<multiplier>bn|billion|mn|million|m|k|thousand|tn|trillion)\b)?"
+    r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
+    re.IGNORECASE,
+)
+_NUMBER_WORD = "|".join(sorted([*lexicons.NUMBER_WORDS, *lexicons.NUMBER_SCALES], key=len, reverse=True))
+_WORD_NUMBER = re.compile(
+    rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b"
+    rf"(?:\s+in\s+(?:{_NUMBER_WORD})\b)?"
+    r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
+    re.IGNORECASE,
+)
+_MONTH = "|".join(month.capitalize() for month in sorted(lexicons.MONTHS))
+_DATE = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?"
+    rf"|(?P<month2>{_MONTH})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
+    rf"|\b(?:in|on|by|of|since|until|from|last|next|early|late|mid)\s+(?P<month3>{_MONTH})\b"
+    rf"(?:\s+(?P<year3>\d{{4}}))?"
+    rf"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
+)
+_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
+_QUOTE = re.compile(r"[\"\u201c](?P<body>[^\"\u201c\u201d]{2,}?)[\"\u201d]")
+_ACCORDING = re.compile(r"\baccording to\s+(?P<source>[^,.;:\"\u201c\u201d]{2,60})", re.IGNORECASE)
+_CLOSING_MARKS = (".", '"', "\u201d", ";")
+_WORD = re.compile(r"[\w'\u2019-]+")
+
+
+def extract_facts(source: Document | Profile) -> Facts:
+    """Read the fact units of a document: what a fact checker compares between two versions."""
+    if isinstance(source, Profile):
+        document, tokens, sentences = source.document, source.tokens, source.sentences
+        sentence_tokens = source.sentence_tokens
+    else:
+        document, tokens, sentences = source, tokenize(source.text), split_sentences(source.text)
+        sentence_tokens = _sentence_token_ranges(tokens, sentences)
+    text = document.text
+    starts = [sentence.span.start for sentence in sentences]
+    facts: list[Fact] = []
+    numbers = list(_numbers(text, starts))
+    facts.extend(numbers)
+    entities = list(_entities(text, tokens, sentence_tokens))
+    facts.extend(entities)
+    facts.extend(_quotes(text, starts, entities))
+    facts.extend(_attributions(text, starts, entities))
+    facts.extend(_markers(text, starts))
+    facts.sort(key=lambda fact: (fact.span.start, fact.span.end, fact.kind))
+    return Facts(document, sentences, tokens, sentence_tokens, tuple(facts))
+
+
+def sentence_of(starts: list[int], offset: int) -> int:
+    """Return the index of the sentence holding `offset`, given the sentences' start offsets."""
+    return max(0, bisect.bisect_right(starts, offset) - 1)
+
+
+def _sentence_token_ranges(
+    tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]
+) -> tuple[tuple[int, int], ...]:
+    token_starts = [token.span.start for token in tokens]
+    return tuple(
+        (
+            bisect.bisect_left(token_starts, sentence.span.start),
+            bisect.bisect_left(token_starts, sentence.span.end),
+        )
+        for sentence in sentences
+    )
+
+
+def _numbers(text: str, starts: list[int]) -> Iterator[Fact]:
+    taken: list[tuple[int, int]] = []
+    for match in _DATE.finditer(text):
+        start = match.start("month3") if match.group("month3") else match.start()
+        taken.append((start, match.end()))
+        yield Fact(FactKind.DATE, Span(start, match.end()), _date_value(match), sentence_of(starts, start))
+    for match in _DIGIT_NUMBER.finditer(text):
+        start, end = (
+            match.start("currency") if match.group("currency") else match.start("number"),
+            match.end(),
+        )
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if _inside(taken, start, end) or _glued_to_word(text, start, end):
+            continue
+        value, unit = _digit_value(match)
+        if unit == "" and _YEAR.fullmatch(match.group("number")):
+            yield Fact(
+                FactKind.DATE, Span(start, end), f"year {match.group('number')}", sentence_of(starts, start)
+            )
+            continue
+        yield Fact(
+            FactKind.NUMBER,
+            Span(start, end),
+            value,
+            sentence_of(starts, start),
+            unit or _counted_noun(text, end),
+        )
+    for match in _WORD_NUMBER.finditer(text):
+        words = match.group().lower()
+        if words in {"one", "a"} or _inside(taken, *match.span()):
+            continue
+        word_value = _word_value(words)
+        if word_value is None:
+            continue
+        unit = "%" if match.group("percent") else ("ratio" if " in " in words else "")
+        yield Fact(
+            FactKind.NUMBER,
+            Span(*match.span()),
+            word_value,
+            sentence_of(starts, match.start()),
+            unit or _counted_noun(text, match.end()),
+        )
+
+
+def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(first <= start and end <= last for first, last in taken)
+
+
+def _glued_to_word(text: str, start: int, end: int) -> bool:
+    """Tell digits inside a word or code ("MP3", "G8", "3G") from a number standing alone."""
+    before = text[start - 1 : start]
+    after = text[end : end + 1]
+    return before.isalpha() or (after.isalpha() and not text[start:end][-1:].isalpha())
+
+
+def _digit_value(match: re.Match[str]) -> tuple[str, str]:
+    number = float(match.group("number").replace(",", ""))
+    if match.group("fraction"):
+        return f"{match.group('number')}{match.group('fraction')}", "fraction"
+    if match.group("range"):
+        return f"{match.group('number')}{match.group('range')}", "range"
+    multiplier = (match.group("multiplier") or "").lower()
+    number *= _MULTIPLIERS.get(multiplier, 1.0)
+    currency = _CURRENCIES.get((match.group("currency") or "").lower(), "")
+    unit = "%" if match.group("percent") else currency
+    if match.group("ordinal"):
+        unit = unit or "ordinal"
+    return format_number(number), unit
+
+
+def format_number(number: float) -> str:
+    """Return the canonical text of a numeric value, so that "3", "three" and "3.0" compare equal."""
+    return format(number, ".6g")
+
+
+def _word_value(words: str) -> str | None:
+    if " in " in words:
+        numerator, denominator = (_word_total(part) for part in words.split(" in ", 1))
+        if numerator is None or not denominator:
+            return None
+        return format_number(numerator / denominator)
+    total = _word_total(re.sub(r"\s?(%|per\s?cent|percent)$", "", words))
+    return None if total is None else format_number(total)
+
+
+def _word_total(words: str) -> float | None:
+    total, current = 0.0, 0.0
+    seen = False
+    for word in re.split(r"[\s-]+", words.strip()):
+        if word == "and" or not word:
+            continue
+        if word in lexicons.NUMBER_WORDS:
+            current += lexicons.NUMBER_WORDS[word]
+            seen = True
+        elif word in lexicons.NUMBER_SCALES:
+            scale = lexicons.NUMBER_SCALES[word]
+            current = max(current, 1.0) * scale
+            if scale >= 1000:
+                total, current = total + current, 0.0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _counted_noun(text: str, end: int) -> str:
+    """Return the stem of the word a number counts ("464,000 subscribers" -> "subscrib")."""
+    for word in _WORD.findall(text[end : end + 40])[:3]:
+        norm = normalize_word(word)
+        if norm in {"of", "a", "an", "the", "more", "than", "new", "extra", "per", "about"}:
+            continue
+        return stem(norm) if norm.isalpha() else ""
+    return ""
+
+
+def _date_value(match: re.Match[str]) -> str:
+    if match.group("weekday"):
+        return match.group("weekday").lower()
+    month = (match.group("month") or match.group("month2") or match.group("month3")).lower()
+    day = match.group("day") or match.group("day2") or ""
+    year = match.group("year") or match.group("year2") or match.group("year3") or ""
+    return " ".join(part for part in (day, month, year) if part)
+
+
+@cache
+def stem(norm: str) -> str:
+    """Strip common English inflections so "rises", "rising" and "rise" compare equal.
+
+    A light suffix stripper in the spirit of Lovins (1968) and the S-stemmer of Harman (1991); it only
+    has to make the two versions of one text comparable, not produce dictionary forms.
+    """
+    for suffix in ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied"):
+        if norm.endswith(suffix) and len(norm) - len(suffix) >= 3:
+            return norm[: -len(suffix)]
+    for suffix in ("ers", "er", "ed", "es", "ly", "s", "e"):
+        if norm.endswith(suffix) and len(norm) - len(suffix) >= 3 and not norm.endswith("ss"):
+            return norm[: -len(suffix)]
+    return norm
+
+
+def _entities(
+    text: str,
+    tokens: tuple[Token, ...],
+    sentence_tokens: tuple[tuple[int, int], ...],
+) -> Iterator[Fact]:
+    """Runs of capitalised words: people, organisations and places (a heuristic, no model)."""
+    for index, (first, last) in enumerate(sentence_tokens):
+        run: list[Token] = []
+        for position in range(first, last + 1):
+            token = tokens[position] if position < last else None
+            is_joined = not run or text[run[-1].span.end : token.span.start].isspace() if token else False
+            if token is not None and is_joined and _is_name_word(text, token, position == first):
+                run.append(token)
+                continue
+            if token is not None and run and token.norm in _NAME_CONNECTORS:
+                following = tokens[position + 1] if position + 1 < last else None
+                if following is not None and text[following.span.start].isupper():
+                    run.append(token)
+                    continue
+            if run:
+                while run and run[-1].norm in _NAME_CONNECTORS:
+                    run.pop()
+                name = _entity_from_run(text, run)
+                if name is not None:
+                    yield Fact(FactKind.ENTITY, name[0], name[1], index)
+                run = []
+
+
+def _is_name_word(text: str, token: Token, is_sentence_start: bool) -> bool:
+    word = text[token.span.start : token.span.end]
+    if not word[:1].isupper() or word.isdigit() or token.norm in _CALENDAR:
+        return False
+    if is_sentence_start:
+        return token.norm in _HONORIFICS or zipf(token.norm) < _START_NAME_MAX_ZIPF
+    return token.norm not in _PRONOUNS or word == "I"
+
+
+def _entity_from_run(text: str, run: list[Token]) -> tuple[Span, str] | None:
+    words = [token.norm for token in run if token.norm not in _HONORIFICS]
+    if not words or all(zipf(word) >= _NAME_MAX_ZIPF for word in words):
+        return None
+    return Span(run[0].span.start, run[-1].span.end), " ".join(words)
+
+
+def _quotes(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:
+    """Direct quotes with the speaker named next to them ("...," said X / X said: "...")."""
+    for match in _QUOTE.finditer(text):
+        body = match.group("body")
+        if len(body.split()) < 3:
+            continue  # scare quotes around a word or two are a name or a term, not a quotation
+        speaker = _speaker_near(text, match.start(), match.end(), entities)
+        words = " ".join(stem(normalize_word(word)) for word in _WORD.findall(body))
+        yield Fact(FactKind.QUOTE, Span(*match.span()), words, sentence_of(starts, match.start()), speaker)
+
+
+def _speaker_near(text: str, start: int, end: int, entities: list[Fact]) -> str:
+    after = text[end : end + 80]
+    before = text[max(0, start - 120) : start]
+    reporting = _reporting_pattern()
+    after_verb = reporting.search(after)
+    if after_verb is not None and after_verb.start() < 25:
+        return _source_near(text, end + after_verb.start(), end + after_verb.end(), entities)
+    before_verbs = list(reporting.finditer(before))
+    if before_verbs:
+        verb = before_verbs[-1]
+        offset = max(0, start - 120)
+        return _source_near(text, offset + verb.start(), offset + verb.end(), entities)
+    return ""
+
+
+def _source_near(text: str, verb_start: int, verb_end: int, entities: list[Fact]) -> str:
+    """The named source of a reporting verb: a name just before it, or just after (inverted)."""
+    best: Fact | None = None
+    for entity in entities:
+        between = text[entity.span.end : verb_start]
+        if 0 <= verb_start - entity.span.end <= 40 and not any(mark in between for mark in _CLOSING_MARKS):
+            best = entity
+        elif 0 <= entity.span.start - verb_end <= 3:
+            return entity.value  # inverted: "..., said Anna Berg"
+    if best is not None:
+        return best.value
+    before: list[str] = _WORD.findall(text[max(0, verb_start - 30) : verb_start])
+    if before and before[-1].lower() in _PRONOUNS:
+        return before[-1].lower()
+    return " ".join(word.lower() for word in before[-2:])
+
+
+@cache
+def _reporting_pattern() -> re.Pattern[str]:
+    verbs = sorted((verb for verb in lexicons.REPORTING_VERBS if verb != "according to"), key=len)
+    return re.compile(r"\b(?:" + "|".join(reversed(verbs)) + r")\b")
+
+
+def _attributions(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:
+    """Who a claim is put down to: "X said", "said X", "according to X"."""
+    for match in _reporting_pattern().finditer(text):
+        source = _source_near(text, match.start(), match.end(), entities)
+        yield Fact(
+            FactKind.ATTRIBUTION,
+            Span(*match.span()),
+            source,
+            sentence_of(starts, match.start()),
+            match.group().lower(),
+        )
+    for match in _ACCORDING.finditer(text):
+        source = " ".join(_WORD.findall(match.group("source").lower())[:4])
+        yield Fact(
+            FactKind.ATTRIBUTION,
+            Span(match.start(), match.end()),
+            source,
+            sentence_of(starts, match.start()),
+            "according to",
+        )
+
+
+@cache
+def _marker_pattern(kind: FactKind) -> re.Pattern[str]:
+    words: Iterable[str] = {
+        FactKind.HEDGE: lexicons.HEDGES,
+        FactKind.BOOSTER: lexicons.BOOSTERS,
+        FactKind.VAGUE: lexicons.VAGUE_QUANTIFIERS | lexicons.APPROXIMATORS,
+        FactKind.NEGATION: lexicons.NEGATIONS - {"n't"},
+        FactKind.DIRECTION: lexicons.DIRECTION_UP | lexicons.DIRECTION_DOWN,
+    }[kind]
+    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+    pattern = rf"\b(?:{alternatives})\b"
+    if kind == FactKind.NEGATION:
+        pattern += r"|n[\u2019']t\b"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _markers(text: str, starts: list[int]) -> Iterator[Fact]:
+    for kind in (FactKind.HEDGE, FactKind.BOOSTER, FactKind.VAGUE, FactKind.NEGATION, FactKind.DIRECTION):
+        for match in _marker_pattern(kind).finditer(text):
+            word = match.group()
+            if word == "May" or (kind == FactKind.HEDGE and word[:1].isupper() and word.lower() == "may"):
+                continue  # the month, not the modal
+            value = " ".join(word.lower().replace("\u2019", "'").split())
+            if kind == FactKind.DIRECTION:
+                value = "up" if value in lexicons.DIRECTION_UP else "down"
+            elif kind == FactKind.NEGATION:
+                value = "not"
+            yield Fact(kind, Span(*match.span()), value, sentence_of(starts, match.start()))

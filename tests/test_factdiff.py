@@ -1,0 +1,102 @@
+"""Fact diff: the seeds case, orientation, inputs, and exact spans on both sides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import ChangeKind, Document, FactDiff, diff_facts, extract_facts, load_document, profile_document
+
+SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
+
+
+@pytest.fixture(scope="module")
+def seeds_diff() -> FactDiff:
+    return diff_facts(load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt"))
+
+
+def _pairs(diff: FactDiff, kind: ChangeKind) -> list[tuple[str, str]]:
+    return [
+        (
+            change.original.slice(diff.original.text) if change.original else "",
+            change.derivative.slice(diff.derivative.text) if change.derivative else "",
+        )
+        for change in diff.changes
+        if change.kind == kind
+    ]
+
+
+def test_seeds_rebuttal_is_omitted(seeds_diff: FactDiff) -> None:
+    assert any("We have not seen that to date" in old for old, _ in _pairs(seeds_diff, ChangeKind.OMITTED))
+
+
+def test_seeds_percentage_is_softened(seeds_diff: FactDiff) -> None:
+    assert any(
+        "64%" in old and "significant growth" in new for old, new in _pairs(seeds_diff, ChangeKind.SOFTENED)
+    )
+
+
+def test_seeds_possible_supply_is_hardened(seeds_diff: FactDiff) -> None:
+    assert any(
+        "is now, or will be, flowing" in old and "currently flowing" in new
+        for old, new in _pairs(seeds_diff, ChangeKind.HARDENED)
+    )
+
+
+def test_seeds_spans_are_short(seeds_diff: FactDiff) -> None:
+    for change in seeds_diff.changes:
+        if change.kind in (ChangeKind.SOFTENED, ChangeKind.HARDENED, ChangeKind.ALTERED):
+            assert change.original is not None and change.derivative is not None
+            assert change.original.end - change.original.start <= 160
+            assert change.derivative.end - change.derivative.start <= 160
+
+
+def test_a_document_diffed_with_itself_has_no_changes() -> None:
+    document = load_document(SEEDS / "a.txt")
+    assert diff_facts(document, document).changes == ()
+
+
+def test_documents_profiles_and_facts_give_the_same_diff(seeds_diff: FactDiff) -> None:
+    a, b = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
+    assert diff_facts(profile_document(a), profile_document(b)) == seeds_diff
+    assert diff_facts(extract_facts(a), extract_facts(b)) == seeds_diff
+
+
+def test_diff_is_oriented_original_to_derivative(seeds_diff: FactDiff) -> None:
+    a, b = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
+    backward = diff_facts(b, a)
+    assert backward.original == b
+    assert backward.derivative == a
+    assert not any("We have not seen that to date" in old for old, _ in _pairs(backward, ChangeKind.OMITTED))
+    assert any("I look forward to speaking" in new for _, new in _pairs(backward, ChangeKind.ADDED))
+
+
+_SENTENCES = st.sampled_from(
+    [
+        "The council said on Tuesday that the bridge will reopen on 14 May.",
+        "Repairs cost £2.4m, up 12% on the estimate, according to the Highways Agency.",
+        '"We do not expect further delays," said the mayor, Ruth Kane.',
+        "Some residents may have to wait three more weeks.",
+        "The bridge is believed to have been damaged by the floods.",
+        "Many drivers faced a detour of 12 miles.",
+        "Shares in the contractor fell 5% after the announcement.",
+        "It is currently the only crossing on the river.",
+    ]
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(_SENTENCES, min_size=1, max_size=6), st.lists(_SENTENCES, min_size=1, max_size=6))
+def test_every_change_span_slices_the_text_it_claims(first: list[str], second: list[str]) -> None:
+    original, derivative = Document("a", " ".join(first)), Document("b", "\n\n".join(second))
+    diff = diff_facts(original, derivative)
+    for change in diff.changes:
+        assert change.original is not None or change.derivative is not None
+        for span, text in ((change.original, original.text), (change.derivative, derivative.text)):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
+                assert span.slice(text).strip()
+        assert change.fact and "\n" not in change.fact
