@@ -45,6 +45,8 @@ _ROLE_LABELS = {"original": "Original", "derivative": "Derivative"}
 _INDEX_PAGE = "index.html"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 _NAME_MAX_CHARS = 80
+# Scraped text often keeps runs of empty lines; the page shows at most one, and changes nothing else.
+_BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
 
 _SpanOf = Callable[[FactChange], Span | None]
 
@@ -254,7 +256,8 @@ def _cell_html(span: Span, side: _Side, anchored: set[str]) -> str:
                 f' data-side="{side.role}" title="{highlight.kind}">'
             )
         closing = "</mark>" * len(opened)
-        parts.append(f"{''.join(opened)}{escape(segment.span.slice(side.document.text))}{closing}")
+        shown = _BLANK_LINES.sub("\n\n", segment.span.slice(side.document.text))
+        parts.append(f"{''.join(opened)}{escape(shown)}{closing}")
     return f'<div class="cell" data-side="{side.role}">{"".join(parts)}</div>'
 
 
@@ -295,7 +298,11 @@ def _changes_html(changes: Sequence[FactChange], left: _Side, right: _Side, anch
             f'<li id="change-{index}"><mark class="change kind-{change.kind}">{change.kind}</mark> '
             f'{escape(change.fact)}<span class="quotes">{_ARROW.join(quotes)}</span></li>'
         )
-    return f'<section class="changes" aria-label="Changes"><ol>{"".join(items)}</ol></section>'
+    count = f"{len(changes)} fact change{'' if len(changes) == 1 else 's'}"
+    return (
+        f'<section class="changes"><details open><summary>{count}</summary>'
+        f"<ol>{''.join(items)}</ol></details></section>"
+    )
 
 
 def _quote_link(index: int, side: _Side, span: Span, anchored: set[str]) -> str:

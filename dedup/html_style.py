@@ -22,7 +22,8 @@ header, .legend, .changes, .texts { background: var(--paper); border: 1px solid 
 .documents dd { margin: 0; overflow-wrap: anywhere; }
 .details { color: var(--muted); }
 .legend ul { display: flex; flex-wrap: wrap; gap: .35rem 1.25rem; list-style: none; margin: 0; padding: 0; }
-.changes ol { margin: 0; padding-left: 1.5rem; }
+.changes summary { font-weight: 600; cursor: pointer; }
+.changes ol { margin: .5rem 0 0; padding-left: 1.5rem; }
 .changes li { margin: .35rem 0; overflow-wrap: anywhere; }
 .quotes { display: block; color: var(--muted); font-size: .92rem; }
 a { color: #0550ae; }

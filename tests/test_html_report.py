@@ -270,6 +270,12 @@ def test_document_text_titles_and_facts_are_escaped() -> None:
     assert parsed.marked[("1", "derivative")] == HOSTILE_IMAGE
 
 
+def test_runs_of_empty_lines_show_as_one(seeds: Comparison) -> None:
+    page = comparison_html(seeds)
+    assert "May 22, 2024\n\nVladimir Putin" in page
+    assert "\n\n\n" not in page
+
+
 def test_page_is_self_contained_under_a_strict_policy(seeds: Comparison) -> None:
     page = comparison_html(seeds)
     assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page
