@@ -61,7 +61,9 @@ class CandidateView(Protocol):
         """Return the record stored under `item_id`, or None."""
         ...
 
-    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
         """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id."""
         ...
 
@@ -97,7 +99,11 @@ class SharedIndex(Protocol):
         ...
 
     def candidates_many(
-        self, key_lists: Sequence[Sequence[str]], limit: int, before: Sequence[int] | None = None
+        self,
+        key_lists: Sequence[Sequence[str]],
+        limit: int,
+        max_key_items: int | None = None,
+        before: Sequence[int] | None = None,
     ) -> list[list[tuple[str, int]]]:
         """Candidate search, optionally bounded to records numbered below `before[i]`."""
         ...
@@ -123,8 +129,10 @@ class _Before:
     def get(self, item_id: str) -> IndexRecord | None:
         return self.index.get(item_id)
 
-    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
-        return self.index.candidates_many([keys], limit, before=[self.number])[0]
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        return self.index.candidates_many([keys], limit, max_key_items, before=[self.number])[0]
 
 
 def consumer_name() -> str:

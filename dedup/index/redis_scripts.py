@@ -7,16 +7,22 @@ Key layout under a prefix P (default "dedup:"), one logical index per Redis data
     P id:<item id>  string  n of the record with that id (expires with --retain-days)
     P doc:<n>       string  the record: 2-byte id length, id, zlib body (redis_codec)
     P done          bitmap  bit n is set once record n and its flags are committed
-    P k:<key hash>  set     the n of every record that has this candidate key (small ints: intsets)
+    P k:<key>       string  bucket: the n of every record with this candidate key, 4 bytes each,
+                            big-endian, ascending (appended by the script that assigns n)
     P flags         list    kept flags as JSON, in commit order
     P flag-ids      set     ids of the kept flags, so none is kept twice
     P checkpoints   hash    source -> position
     P queue         stream  records waiting to be scanned (dedup.distributed), field "n"
 
-Buckets hold record numbers, not item ids, and bucket names are 8-byte key hashes, so an index
-entry costs a few bytes per key: datasketch's Redis storage kept the full key in every bucket and
-in a directory hash beside them (its issue #96: 223 MB of input became 15 GB in Redis). Scripts
-build `P doc:<n>` names themselves, so the store needs a single Redis, not a cluster.
+Buckets hold record numbers, not item ids, so an index entry costs 4 bytes per key: datasketch's
+Redis storage kept the full item key in every bucket and in a directory hash beside them (its issue
+#96: 223 MB of input became 15 GB in Redis). Buckets are packed strings rather than Redis sets
+because they are sorted by n for free: "how many records below n hold this key" (the
+max_key_items cut, as a lone scanner would have seen it) is a binary search, and the records
+below n are a prefix. A set answers neither without reading all of it, and costs 4-8 bytes a
+member only up to set-max-intset-entries (512), about 50 beyond. Long keys (content hashes) are
+named by an 8-byte blake2b hash. Scripts build `P doc:<n>` names themselves, so the store needs
+a single Redis, not a cluster.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ return redis.call('HGETALL', KEYS[1])
 """
 
 _REGISTER = """
-local function register(id_key, seq_key, doc_prefix, blob, retain_s, first_bucket, last_bucket)
+-- Registers one record under the next number n: its id key, its document, n appended to each of
+-- its buckets (a newline-separated list of bucket names after `bucket_prefix`). Returns n.
+local function register(seq_key, id_key, doc_prefix, bucket_prefix, blob, buckets, retain_s)
   local n = redis.call('INCR', seq_key)
   local doc_key = doc_prefix .. n
   if retain_s > 0 then
@@ -40,10 +48,12 @@ local function register(id_key, seq_key, doc_prefix, blob, retain_s, first_bucke
     redis.call('SET', id_key, n)
     redis.call('SET', doc_key, blob)
   end
-  for index = first_bucket, last_bucket do
-    redis.call('SADD', KEYS[index], n)
+  local packed = struct.pack('>I4', n)
+  for name in string.gmatch(buckets, '[^\\n]+') do
+    local bucket = bucket_prefix .. name
+    redis.call('APPEND', bucket, packed)
     if retain_s > 0 then
-      redis.call('EXPIRE', KEYS[index], retain_s)
+      redis.call('EXPIRE', bucket, retain_s)
     end
   end
   return n
@@ -51,10 +61,10 @@ end
 """
 
 _KEEP_FLAGS = """
--- flag ids and JSON alternate in ARGV from `first`; returns 1/0 per flag: kept now or already kept
-local function keep_flags(flags_key, flag_ids_key, first)
+-- `count` flag id/JSON pairs in ARGV from `first`; returns 1/0 per flag: kept now or kept before
+local function keep_flags(flags_key, flag_ids_key, first, count)
   local kept = {}
-  for index = first, #ARGV, 2 do
+  for index = first, first + 2 * count - 1, 2 do
     if redis.call('SADD', flag_ids_key, ARGV[index]) == 1 then
       redis.call('RPUSH', flags_key, ARGV[index + 1])
       kept[#kept + 1] = 1
@@ -70,36 +80,59 @@ ADD = (
     _REGISTER
     + _KEEP_FLAGS
     + """
--- KEYS: id, seq, done, flags, flag-ids, buckets...
--- ARGV: doc prefix, blob, retain_s, then flag id/JSON pairs
--- returns {0} when the id was committed before, else {1, kept per flag...}
-local n = redis.call('GET', KEYS[1])
-if n then
-  if redis.call('GETBIT', KEYS[3], n) == 1 then
-    return {0}
+-- KEYS: seq, done, flags, flag-ids
+-- ARGV: id prefix, doc prefix, bucket prefix, retain_s, then per record:
+--       id, blob, bucket names, flag count, flag id/JSON pairs
+-- Each record with its flags is one step of this script, so it is committed whole. Returns per
+-- record {0} when its id was committed before, else {1, kept per flag...}.
+local id_prefix, doc_prefix, bucket_prefix = ARGV[1], ARGV[2], ARGV[3]
+local retain_s = tonumber(ARGV[4])
+local results = {}
+local index = 5
+while index <= #ARGV do
+  local id_key = id_prefix .. ARGV[index]
+  local flag_count = tonumber(ARGV[index + 3])
+  local n = redis.call('GET', id_key)
+  local result
+  if n and redis.call('GETBIT', KEYS[2], n) == 1 then
+    result = {0}
+  else
+    if not n then
+      n = register(KEYS[1], id_key, doc_prefix, bucket_prefix, ARGV[index + 1], ARGV[index + 2], retain_s)
+    end
+    redis.call('SETBIT', KEYS[2], n, 1)
+    result = keep_flags(KEYS[3], KEYS[4], index + 4, flag_count)
+    table.insert(result, 1, 1)
   end
-else
-  n = register(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), 6, #KEYS)
+  results[#results + 1] = result
+  index = index + 4 + 2 * flag_count
 end
-redis.call('SETBIT', KEYS[3], n, 1)
-local kept = keep_flags(KEYS[4], KEYS[5], 4)
-table.insert(kept, 1, 1)
-return kept
+return results
 """
 )
 
 ENQUEUE = (
     _REGISTER
     + """
--- KEYS: id, seq, queue, buckets...; ARGV: doc prefix, blob, retain_s
+-- KEYS: seq, queue; ARGV: id prefix, doc prefix, bucket prefix, retain_s, then per record:
+--       id, blob, bucket names
 -- The claim: whichever scanner gets here first registers the record and queues its number; the
 -- check and the writes are one script, so two scanners reading one feed cannot both queue it.
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  return 0
+-- Returns per record its number, or 0 where the id was known.
+local id_prefix, doc_prefix, bucket_prefix = ARGV[1], ARGV[2], ARGV[3]
+local retain_s = tonumber(ARGV[4])
+local numbers = {}
+for index = 5, #ARGV, 3 do
+  local id_key = id_prefix .. ARGV[index]
+  if redis.call('EXISTS', id_key) == 1 then
+    numbers[#numbers + 1] = 0
+  else
+    local n = register(KEYS[1], id_key, doc_prefix, bucket_prefix, ARGV[index + 1], ARGV[index + 2], retain_s)
+    redis.call('XADD', KEYS[2], '*', 'n', n)
+    numbers[#numbers + 1] = n
+  end
 end
-local n = register(KEYS[1], KEYS[2], ARGV[1], ARGV[2], tonumber(ARGV[3]), 4, #KEYS)
-redis.call('XADD', KEYS[3], '*', 'n', n)
-return n
+return numbers
 """
 )
 
@@ -114,7 +147,7 @@ if redis.call('GETBIT', KEYS[1], ARGV[1]) == 1 then
   result = {0}
 else
   redis.call('SETBIT', KEYS[1], ARGV[1], 1)
-  result = keep_flags(KEYS[2], KEYS[3], 4)
+  result = keep_flags(KEYS[2], KEYS[3], 4, (#ARGV - 3) / 2)
   table.insert(result, 1, 1)
 end
 redis.call('XACK', KEYS[4], ARGV[2], ARGV[3])
@@ -124,16 +157,36 @@ return result
 )
 
 CANDIDATES = """
--- KEYS: buckets (distinct); ARGV: doc prefix, limit, before (0: no bound)
--- Counts shared buckets per record number below `before`, then resolves numbers to item ids in
--- order of count, skipping expired records, until `limit` live ones and every tie with the last
--- are found; returns id, count, id, count, ...  The caller orders ties by id.
-local doc_prefix, limit, before = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+-- KEYS: buckets (distinct); ARGV: doc prefix, limit, before (0: no bound), max_key_items (0: none)
+-- Counts shared buckets per record number below `before`, ignoring a bucket that holds more than
+-- max_key_items records below `before`; then resolves numbers to item ids in order of count,
+-- skipping expired records, until `limit` live ones and every tie with the last are found.
+-- Returns id, count, id, count, ...; the caller orders ties by id.
+local doc_prefix, limit = ARGV[1], tonumber(ARGV[2])
+local before, max_items = tonumber(ARGV[3]), tonumber(ARGV[4])
+local function number_at(key, index)
+  return (struct.unpack('>I4', redis.call('GETRANGE', key, index * 4, index * 4 + 3)))
+end
 local counts, order = {}, {}
 for _, key in ipairs(KEYS) do
-  for _, member in ipairs(redis.call('SMEMBERS', key)) do
-    local n = tonumber(member)
-    if before == 0 or n < before then
+  local size = redis.call('STRLEN', key) / 4
+  local below = size
+  if before > 0 and size > 0 and number_at(key, size - 1) >= before then
+    local low, high = 0, size - 1  -- the first position holding a number >= before
+    while low < high do
+      local middle = math.floor((low + high) / 2)
+      if number_at(key, middle) < before then
+        low = middle + 1
+      else
+        high = middle
+      end
+    end
+    below = low
+  end
+  if below > 0 and (max_items == 0 or below <= max_items) then
+    local packed = redis.call('GETRANGE', key, 0, below * 4 - 1)
+    for position = 1, below * 4, 4 do
+      local n = struct.unpack('>I4', packed, position)
       local count = counts[n]
       if count == nil then
         counts[n] = 1

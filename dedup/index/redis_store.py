@@ -23,6 +23,7 @@ from dedup.model import Flag
 T = TypeVar("T")
 
 _FLAG_PAGE = 500
+_MAX_PLAIN_KEY = 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,46 +109,43 @@ class RedisStore:
         return self.add_many([(record, flags)])[0]
 
     def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
-        """Add many records, each with its flags atomically, in one pipelined round trip."""
-
-        def run(pipe: redis.client.Pipeline) -> None:
-            for record, flags in entries:
-                self._add(
-                    keys=[
-                        self._keys.item(record.id),
-                        self._keys.seq,
-                        self._keys.done,
-                        self._keys.flags,
-                        self._keys.flag_ids,
-                        *self._keys.buckets(record.keys),
-                    ],
-                    args=[
-                        self._keys.doc_prefix,
-                        encode_record(record),
-                        self.options.retain_s,
-                        *_flag_args(flags),
-                    ],
-                    client=pipe,
-                )
-
-        return [bool(reply[0]) for reply in self._pipelined(run)]
+        """Add many records, each with its flags atomically, in one script call and round trip."""
+        if not entries:
+            return []
+        args: list[str | bytes | int] = [*self._keys.record_prefixes, self.options.retain_s]
+        for record, flags in entries:
+            args += [record.id, encode_record(record), self._keys.bucket_names(record.keys), len(flags)]
+            args += _flag_args(flags)
+        keys = [self._keys.seq, self._keys.done, self._keys.flags, self._keys.flag_ids]
+        replies = self._call(lambda: self._add(keys=keys, args=args))
+        return [bool(reply[0]) for reply in replies]
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
         blob = self._call(lambda: self._get(keys=[self._keys.item(item_id)], args=[self._keys.doc_prefix]))
         return None if blob is None else self._decode(blob)
 
-    def candidates(self, keys: Sequence[str], limit: int) -> list[tuple[str, int]]:
-        """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id."""
-        return self.candidates_many([keys], limit)[0]
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id.
+
+        Keys held by more than `max_key_items` items are ignored.
+        """
+        return self.candidates_many([keys], limit, max_key_items)[0]
 
     def candidates_many(
-        self, key_lists: Sequence[Sequence[str]], limit: int, before: Sequence[int] | None = None
+        self,
+        key_lists: Sequence[Sequence[str]],
+        limit: int,
+        max_key_items: int | None = None,
+        before: Sequence[int] | None = None,
     ) -> list[list[tuple[str, int]]]:
         """Run candidate search for many key lists in one round trip, counting inside Redis.
 
         `before[i]`, when given, restricts list i to records numbered below it: the records that
-        arrived before record `before[i]`, which is what a lone scanner would have seen.
+        arrived before record `before[i]`, which is what a lone scanner would have seen, and
+        `max_key_items` then counts only those too.
         """
         if limit <= 0:
             return [[] for _ in key_lists]
@@ -156,7 +154,9 @@ class RedisStore:
             for index, keys in enumerate(key_lists):
                 bound = 0 if before is None else before[index]
                 self._candidates(
-                    keys=self._keys.buckets(keys), args=[self._keys.doc_prefix, limit, bound], client=pipe
+                    keys=self._keys.buckets(keys),
+                    args=[self._keys.doc_prefix, limit, bound, max_key_items or 0],
+                    client=pipe,
                 )
 
         answers = []
@@ -218,21 +218,13 @@ class RedisStore:
 
     def enqueue_many(self, records: Sequence[IndexRecord]) -> list[int | None]:
         """Claim and queue each record not seen before; its number, or None if another had it."""
-
-        def run(pipe: redis.client.Pipeline) -> None:
-            for record in records:
-                self._enqueue(
-                    keys=[
-                        self._keys.item(record.id),
-                        self._keys.seq,
-                        self._keys.queue,
-                        *self._keys.buckets(record.keys),
-                    ],
-                    args=[self._keys.doc_prefix, encode_record(record), self.options.retain_s],
-                    client=pipe,
-                )
-
-        return [int(reply) or None for reply in self._pipelined(run)]
+        if not records:
+            return []
+        args: list[str | bytes | int] = [*self._keys.record_prefixes, self.options.retain_s]
+        for record in records:
+            args += [record.id, encode_record(record), self._keys.bucket_names(record.keys)]
+        numbers = self._call(lambda: self._enqueue(keys=[self._keys.seq, self._keys.queue], args=args))
+        return [int(number) or None for number in numbers]
 
     def records_by_number(self, numbers: Sequence[int]) -> list[IndexRecord | None]:
         """Fetch records by their number, None where one has expired."""
@@ -366,16 +358,29 @@ class _Keys:
     def item(self, item_id: str) -> str:
         return f"{self.prefix}id:{item_id}"
 
+    @property
+    def record_prefixes(self) -> tuple[str, str, str]:
+        """The id, document and bucket key prefixes, as the scripts take them."""
+        return f"{self.prefix}id:", f"{self.prefix}doc:", f"{self.prefix}k:"
+
     def buckets(self, keys: Sequence[str]) -> list[str]:
         # Distinct keys only: a key listed twice must not count twice.
-        return list(dict.fromkeys(f"{self.prefix}k:{_key_hash(key)}" for key in keys))
+        return [f"{self.prefix}k:{name}" for name in dict.fromkeys(map(_short_key, keys))]
+
+    def bucket_names(self, keys: Sequence[str]) -> str:
+        """The distinct bucket names of `keys` after the bucket prefix, one a line."""
+        return "\n".join(dict.fromkeys(map(_short_key, keys)))
 
 
-def _key_hash(key: str) -> str:
-    return hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+def _short_key(key: str) -> str:
+    # Terms are short and name themselves; a long key (a content hash), or one with a newline (the
+    # scripts' separator), becomes 8 bytes of blake2b behind "#", which no term key starts with.
+    if len(key) <= _MAX_PLAIN_KEY and "\n" not in key:
+        return key
+    return "#" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
-def _flag_args(flags: Sequence[Flag]) -> list[str]:
+def _flag_args(flags: Sequence[Flag]) -> list[str | bytes | int]:
     return [value for flag in flags for value in (flag.id, encode_flag(flag))]
 
 
