@@ -19,6 +19,7 @@ from selenium.webdriver.chrome.service import Service
 from dedup import compare, load_document
 from dedup.cli import cli
 from dedup.errors import ReportWriteError
+from dedup.factdiff import diff_facts
 from dedup.html_report import CONTENT_SECURITY_POLICY, comparison_html, newest_first, write_report_dir
 from dedup.index import IndexRecord, IndexStore, open_index
 from dedup.model import (
@@ -83,12 +84,21 @@ def _seeds_hand_diff(original: Document, derivative: Document) -> FactDiff:
 
 @pytest.fixture(scope="module")
 def seeds() -> Comparison:
-    """The seeds compared for real; the fact diff is the engine's when it finds changes, else by hand."""
+    """The seeds compared for real, with the fact changes the diff engine finds.
+
+    The diff runs directly on the seeds' known original (a) and derivative (b), so these page tests
+    do not depend on the verdict, which test_fixture_pairs checks.
+    """
     original, derivative = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
-    result = compare(original, derivative)
-    if result.fact_diff is None or not result.fact_diff.changes:
-        result = replace(result, fact_diff=_seeds_hand_diff(original, derivative))
+    result = replace(compare(original, derivative), fact_diff=diff_facts(original, derivative))
+    assert result.fact_diff is not None and result.fact_diff.changes
     return result
+
+
+@pytest.fixture(scope="module")
+def seeds_by_hand(seeds: Comparison) -> Comparison:
+    """The seeds with the changes built by hand, including two that overlap."""
+    return replace(seeds, fact_diff=_seeds_hand_diff(seeds.a, seeds.b))
 
 
 def _hostile_comparison() -> Comparison:
@@ -189,12 +199,19 @@ def test_split_highlights_clips_to_the_span_and_ignores_others() -> None:
     assert split_highlights(Span(10, 20), [crossing, elsewhere]) == (Segment(Span(10, 20), (crossing,)),)
 
 
-def test_overlapping_changes_render_balanced_and_quote_their_spans_exactly(seeds: Comparison) -> None:
-    page = comparison_html(seeds)
+@pytest.mark.parametrize("diff_from", ["engine", "hand"])
+def test_changes_render_balanced_and_quote_their_spans_exactly(
+    diff_from: str, seeds: Comparison, seeds_by_hand: Comparison
+) -> None:
+    comparison = seeds if diff_from == "engine" else seeds_by_hand
+    page = comparison_html(comparison)
     parsed = _parse(page)
-    assert seeds.fact_diff is not None
-    texts = {"original": seeds.fact_diff.original.text, "derivative": seeds.fact_diff.derivative.text}
-    for index, change in enumerate(seeds.fact_diff.changes):
+    assert comparison.fact_diff is not None
+    texts = {
+        "original": comparison.fact_diff.original.text,
+        "derivative": comparison.fact_diff.derivative.text,
+    }
+    for index, change in enumerate(comparison.fact_diff.changes):
         for side, span in (("original", change.original), ("derivative", change.derivative)):
             if span is not None:
                 assert parsed.marked[(str(index), side)] == span.slice(texts[side])
@@ -245,12 +262,23 @@ def test_crossing_pairs_keep_the_heavier_in_order_chain() -> None:
 @pytest.mark.parametrize("has_diff", [True, False])
 def test_original_goes_left_when_b_is_the_original(seeds: Comparison, has_diff: bool) -> None:
     diff = FactDiff(seeds.a, seeds.b, ()) if has_diff else None
-    verdict = replace(seeds.verdict, original="b")
+    verdict = replace(seeds.verdict, is_derived=True, original="b", kind=DerivationKind.REWRITE)
     swapped = replace(seeds, a=seeds.b, b=seeds.a, fact_diff=diff, verdict=verdict, alignment=())
     page = comparison_html(swapped)
     first_cell = page.index('<div class="cell" data-side="original">')
     assert page[first_cell:].startswith('<div class="cell" data-side="original">U.K. Says China')
     assert page.index("<dt>Original</dt>") < page.index("<dt>Derivative</dt>")
+
+
+def test_unrelated_documents_show_as_a_and_b_without_changes(seeds: Comparison) -> None:
+    verdict = replace(seeds.verdict, is_derived=False, original=None, kind=None, confidence=0.12)
+    page = comparison_html(replace(seeds, verdict=verdict, fact_diff=None))
+    assert (
+        '<p class="verdict" id="verdict">Not derived <span class="confidence">confidence 0.12</span>' in page
+    )
+    assert "<dt>Document A</dt>" in page and "<dt>Document B</dt>" in page
+    assert "No fact changes found." in page
+    assert '<mark class="change kind-omitted" id=' not in page
 
 
 # --- escaping and self-containment ---------------------------------------------------------------
@@ -294,7 +322,7 @@ def test_compare_writes_html_alongside_json(tmp_path: Path) -> None:
         cli, ["compare", str(SEEDS / "a.txt"), str(SEEDS / "b.txt"), "--json", "--html", str(target)]
     )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["derived"] is True
+    assert json.loads(result.stdout)["a"]["path"] == str(SEEDS / "a.txt")
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     assert "U.K. Says China Supplying Russia With &#x27;Lethal Aid&#x27;" in page
@@ -449,23 +477,21 @@ def test_report_dir_names_a_flag_whose_item_is_missing(flagged_index: IndexStore
         write_report_dir([stray], tmp_path / "reports", flagged_index)
 
 
-def test_scan_report_dir_writes_every_kept_flag(tmp_path: Path) -> None:
+def test_scan_report_dir_writes_every_kept_flag(fixtures_dir: Path, tmp_path: Path) -> None:
     folder = tmp_path / "reports"
-    arguments = [
-        "scan",
-        str(SEEDS / "a.txt"),
-        str(SEEDS / "b.txt"),
-        "--index",
-        str(tmp_path / "index.sqlite"),
-    ]
+    arguments = ["scan", str(fixtures_dir / "feeds" / "good"), "--index", str(tmp_path / "index.sqlite")]
     result = CliRunner().invoke(cli, [*arguments, "--report-dir", str(folder)])
     assert result.exit_code == 0, result.output
-    flag_id = json.loads(result.stdout.splitlines()[0])["id"]
-    assert sorted(path.name for path in folder.iterdir()) == [f"flag-{flag_id}.html", "index.html"]
-    assert f'href="flag-{flag_id}.html"' in (folder / "index.html").read_text(encoding="utf-8")
-    page = (folder / f"flag-{flag_id}.html").read_text(encoding="utf-8")
-    assert f"<h1>dedup flag {flag_id}</h1>" in page
-    assert '<div class="cell" data-side="original">U.K. Says China' in page
+    flag_ids = [json.loads(line)["id"] for line in result.stdout.splitlines()]
+    assert flag_ids
+    pages = sorted(f"flag-{flag_id}.html" for flag_id in flag_ids)
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*pages, "index.html"])
+    index = _parse((folder / "index.html").read_text(encoding="utf-8"))
+    assert sorted(index.hrefs) == pages
+    for flag_id in flag_ids:
+        assert f"<h1>dedup flag {flag_id}</h1>" in (folder / f"flag-{flag_id}.html").read_text(
+            encoding="utf-8"
+        )
 
 
 # --- the page in headless Chromium ---------------------------------------------------------------
