@@ -18,7 +18,7 @@ from dedup.settings import Settings
 
 # Each backend name maps to how a test gets a fresh, empty location for it. The Redis backend
 # adds "redis" here (a flushed database of the session's redis-server).
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "redis"]
 
 
 @pytest.fixture(params=BACKENDS)
