@@ -304,6 +304,15 @@ def test_runs_of_empty_lines_show_as_one(seeds: Comparison) -> None:
     assert "\n\n\n" not in page
 
 
+def test_only_http_urls_become_links(seeds: Comparison) -> None:
+    a = replace(seeds.a, url="javascript:window.pwned=3")
+    b = replace(seeds.b, url='https://example.org/story?id=1&x="><script>')
+    page = comparison_html(replace(seeds, a=a, b=b, fact_diff=FactDiff(a, b, ())))
+    links = [href for href in _parse(page).hrefs if not href.startswith("#")]
+    assert links == ['https://example.org/story?id=1&x="><script>']
+    assert "javascript:" not in page
+
+
 def test_page_is_self_contained_under_a_strict_policy(seeds: Comparison) -> None:
     page = comparison_html(seeds)
     assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page
