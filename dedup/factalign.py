@@ -14,6 +14,11 @@ from dedup.rarity import idf
 # A number or date carries a fact on its own: weigh it like a rare word.
 _NUMBER_WEIGHT = 6.0
 _NUMBER_KINDS = (FactKind.NUMBER, FactKind.DATE)
+# A derivative sentence carries part of an original one when it holds this share of the original's
+# term weight, or the original holds this share of its own; at most three partners (a split in three).
+_PARTNER_MIN_SHARE = 0.2
+_PARTNER_MIN_SHARE_OF_DERIVATIVE = 0.35
+_MAX_PARTNERS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +40,8 @@ class Coverage:
     shared: Mapping[tuple[int, int], float]  # (original index, derivative index) -> shared weight
     original_best: tuple[tuple[int, float], ...]  # per original sentence: best derivative, share
     derivative_best: tuple[tuple[int, float], ...]  # per derivative sentence: best original, share
+    original_partners: tuple[tuple[int, ...], ...]  # per original sentence: derivatives carrying it
+    derivative_sources: tuple[tuple[int, ...], ...]  # per derivative sentence: originals sharing terms
 
 
 def fact_units(facts: Facts) -> tuple[Unit, ...]:
@@ -88,6 +95,8 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
                 shared[unit.index, index] += min(weight, derivative[index].weights[term])
     original_best = [(-1, 0.0)] * len(original)
     derivative_best = [(-1, 0.0)] * len(derivative)
+    carried: list[list[tuple[float, int]]] = [[] for _ in original]
+    sources: list[list[tuple[float, int]]] = [[] for _ in derivative]
     for (i, j), weight in shared.items():
         share_i = weight / original[i].total if original[i].total else 0.0
         share_j = weight / derivative[j].total if derivative[j].total else 0.0
@@ -95,7 +104,16 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
             original_best[i] = (j, share_i)
         if share_j > derivative_best[j][1]:
             derivative_best[j] = (i, share_j)
-    return Coverage(dict(shared), tuple(original_best), tuple(derivative_best))
+        if share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE:
+            carried[i].append((weight, j))
+        sources[j].append((weight, i))
+    return Coverage(
+        dict(shared),
+        tuple(original_best),
+        tuple(derivative_best),
+        tuple(tuple(j for _, j in sorted(found, reverse=True)[:_MAX_PARTNERS]) for found in carried),
+        tuple(tuple(i for _, i in sorted(found, reverse=True)) for found in sources),
+    )
 
 
 def share_of(units: tuple[Unit, ...], index: int, weight: float) -> float:
@@ -110,18 +128,6 @@ def covered_share(unit: Unit, others: list[Unit]) -> float:
         return 1.0
     found = sum(weight for term, weight in unit.weights.items() if any(term in o.weights for o in others))
     return found / unit.total
-
-
-def partners(
-    coverage: Coverage, original: tuple[Unit, ...], derivative: tuple[Unit, ...], i: int
-) -> list[int]:
-    """Derivative sentences that carry part of original sentence i, best first."""
-    found = []
-    for j in range(len(derivative)):
-        weight = coverage.shared.get((i, j), 0.0)
-        if weight and (share_of(original, i, weight) >= 0.2 or share_of(derivative, j, weight) >= 0.35):
-            found.append((weight, j))
-    return [j for _, j in sorted(found, reverse=True)[:3]]
 
 
 def project(source: Unit, target: Unit, span: Span, target_text: str) -> Span:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from dedup import lexicons
-from dedup.factalign import Coverage, Unit, cover, covered_share, fact_units, partners, project, share_of
+from dedup.factalign import Coverage, Unit, cover, covered_share, fact_units, project, share_of
 from dedup.facts import extract_facts, stem
 from dedup.model import ChangeKind, Document, Fact, FactChange, FactDiff, FactKind, Facts, Span
 from dedup.normalize import normalize_word
@@ -74,7 +74,7 @@ def _omitted(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange
     for unit in before.units:
         if not unit.is_claim:
             continue
-        best = partners(coverage, before.units, after.units, unit.index)
+        best = coverage.original_partners[unit.index]
         share = covered_share(unit, [after.units[j] for j in best[:2]])
         if share < _OMIT_MAX_SHARE:
             changes.append(
@@ -88,8 +88,7 @@ def _added(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
     for unit in after.units:
         if not unit.is_claim:
             continue
-        best = [i for i in range(len(before.units)) if coverage.shared.get((i, unit.index), 0.0)]
-        best.sort(key=lambda i: -coverage.shared[i, unit.index])
+        best = coverage.derivative_sources[unit.index]
         share = covered_share(unit, [before.units[i] for i in best[:2]])
         if share < _ADD_MAX_SHARE and _states_fact(after, unit):
             changes.append(
@@ -113,7 +112,7 @@ def _numbers(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange
     used: set[Span] = set()
     changes = []
     for unit in before.units:
-        targets = partners(coverage, before.units, after.units, unit.index)
+        targets = coverage.original_partners[unit.index]
         if not targets:
             continue
         for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
@@ -207,7 +206,7 @@ def _with_approximator(text: str, span: Span) -> Span:
 
 
 def _vague_counterpart(
-    before: _Side, after: _Side, unit: Unit, targets: list[int], number: Fact
+    before: _Side, after: _Side, unit: Unit, targets: tuple[int, ...], number: Fact
 ) -> Span | None:
     counted = _following_stem(before.text, number.span.end)
     for j in targets:
