@@ -38,6 +38,7 @@ from dedup.report_layout import Highlight, Row, Segment, layout_rows, split_high
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+CHROMIUM = Path("/usr/bin/chromium")
 HOSTILE_SCRIPT = "<script>window.pwned=1</script>"
 HOSTILE_IMAGE = '<img src=x onerror="window.pwned=2">'
 
@@ -508,9 +509,11 @@ def test_scan_report_dir_writes_every_kept_flag(fixtures_dir: Path, tmp_path: Pa
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
-    if not CHROMEDRIVER.exists():
-        pytest.fail(f"{CHROMEDRIVER} is missing: install the Debian packages chromium and chromium-driver")
+    for program in (CHROMIUM, CHROMEDRIVER):
+        if not program.exists():
+            pytest.fail(f"{program} is missing: install the Debian packages chromium and chromium-driver")
     options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
     for argument in (
         "--headless=new",
         "--no-sandbox",
