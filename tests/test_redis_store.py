@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import redis
 
-from dedup.errors import IndexCorruptError, IndexSettingsError, IndexUnavailableError
+from dedup.errors import IndexCorruptError, IndexSettingsError, IndexStoreError, IndexUnavailableError
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.redis_store import RedisOptions, RedisStore, redact_url
@@ -202,3 +203,25 @@ def test_a_write_waits_out_a_restart_and_lands_once(durable_redis_server: RedisS
         assert not store.add(record(1, ("a",)), [flag("item-1", "x")])
         assert [found.id for found in store.flags()] == ["item-1<x", "item-2<x"]
         assert store.candidates(["a"], 5) == [("item-1", 1), ("item-2", 1)]
+
+
+def test_retention_is_a_redis_option(tmp_path: Path, redis_url: str) -> None:
+    with pytest.raises(IndexStoreError, match="retain-days"):
+        open_index(tmp_path / "index.sqlite", retain_days=1)
+    assert not (tmp_path / "index.sqlite").exists()
+    with open_index(redis_url, retain_days=1) as store:
+        store.add(record(1, ("a",)))
+    assert 86400 - 60 < redis.Redis.from_url(redis_url).ttl("dedup:doc:1") <= 86400
+
+
+def test_the_key_cut_counts_only_records_before_the_bound(redis_url: str) -> None:
+    with RedisStore(redis_url, SIGNATURES) as store:
+        for number in (1, 2, 3):
+            store.add(record(number, ("common", f"own{number}")))
+        store.add(record(4, ("common", "own1")))
+        # four records hold "common": over a cut of 2 it is ignored...
+        assert store.candidates(["common", "own1"], 10, max_key_items=2) == [("item-1", 1), ("item-4", 1)]
+        # ...but before record 3 arrived only two held it, as a lone scanner would have seen
+        assert store.candidates_many([["common", "own1"]], 10, max_key_items=2, before=[3]) == [
+            [("item-1", 2), ("item-2", 1)]
+        ]

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from dedup.errors import IndexStoreError
 from dedup.index.base import IndexRecord, IndexStore, SignatureSettings
 from dedup.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["IndexRecord", "IndexStore", "SignatureSettings", "open_index"]
 
 
-def open_index(location: str | Path, settings: Settings = DEFAULT_SETTINGS) -> IndexStore:
+def open_index(
+    location: str | Path,
+    settings: Settings = DEFAULT_SETTINGS,
+    *,
+    retain_days: float | None = None,
+    retry_s: float | None = None,
+) -> IndexStore:
     """Open the index at `location`: redis:// or rediss:// URLs are Redis, anything else a SQLite file.
+
+    For Redis, `retain_days` expires documents that long after they were indexed, and `retry_s`
+    bounds how long an operation waits out an unreachable server (see RedisOptions).
 
     Raises:
         IndexCorruptError: the file is not a dedup index or is damaged.
         IndexSettingsError: the index holds signatures made with other settings.
         IndexUnavailableError: the server cannot be reached or the file is locked.
+        IndexStoreError: a retention window was asked of a SQLite index.
     """
     text = str(location)
     if text.startswith(("redis://", "rediss://")):
         # Imported here so SQLite users never need a Redis client.
-        from dedup.index.redis_store import RedisStore
+        from dedup.index.redis_store import RedisOptions, RedisStore
 
-        return RedisStore(text, SignatureSettings.from_settings(settings))
+        options = RedisOptions(retain_days=retain_days)
+        if retry_s is not None:
+            options = replace(options, retry_s=retry_s)
+        return RedisStore(text, SignatureSettings.from_settings(settings), options)
+    if retain_days is not None:
+        raise IndexStoreError(f"{text}: a retention window (--retain-days) needs a redis:// index")
     from dedup.index.sqlite_store import SqliteStore
 
     return SqliteStore(Path(text), SignatureSettings.from_settings(settings))
