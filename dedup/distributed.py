@@ -17,7 +17,8 @@ How the work is split (all of it Redis's own machinery, no home-made locks):
    the second commit a no-op, so no flag is kept twice.
 
 A run-once scanner stops when its sources are read and the stream is empty: every item any
-scanner queued has then been judged.
+scanner queued has then been judged. Flags are printed by the scanner that committed them; one
+killed between the commit and the print leaves the flag in the index only (`dedup flags`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ import socket
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
 
-from dedup.index.base import IndexRecord
+from dedup.index.base import IndexRecord, IndexStore
 from dedup.model import Flag
 
 
@@ -90,6 +92,18 @@ class SharedIndex(Protocol):
         """Return the record stored under `item_id`, or None."""
         ...
 
+    def checkpoint(self, source: str, position: str) -> None:
+        """Record how far `source` has been read."""
+        ...
+
+    def last_checkpoint(self, source: str) -> str | None:
+        """Return the last position recorded for `source`, or None."""
+        ...
+
+    def flags(self) -> Iterator[Flag]:
+        """Yield every kept flag once, in commit order."""
+        ...
+
     def enqueue_many(self, records: Sequence[IndexRecord]) -> list[int | None]:
         """Claim and queue records; each one's number, or None where another scanner had it."""
         ...
@@ -142,36 +156,109 @@ def consumer_name() -> str:
 
 def scan_shared(
     index: SharedIndex,
-    records: Iterable[IndexRecord],
+    read: Callable[[IndexStore], Iterable[object]],
     judge: Judge,
     settings: QueueSettings = QueueSettings(),
     consumer: str | None = None,
 ) -> Iterator[Flag]:
-    """Queue `records` on the shared index, judge queued items with the other scanners, yield flags.
+    """Queue what `read` reads, judge queued items with the other scanners, yield kept flags.
 
-    Yields the flags this scanner committed, each once across all scanners. Returns when
-    `records` is exhausted and the shared queue is empty.
+    `read(view)` is scan's reading loop run against `view`, an IndexStore whose `add` queues the
+    record (in batches) instead of storing it, whose `candidates` are empty (judging happens off
+    the queue) and whose `checkpoint` first sends the batch, so a source is marked read only once
+    its items are safely queued. It yields once per entry read; between batches this scanner
+    judges a batch of queued items. Yields the flags this scanner committed, each once across all
+    scanners, and returns when `read` is done and the shared queue is empty.
 
     Raises:
         IndexUnavailableError: Redis stayed unreachable for the store's retry window.
     """
     worker = _Worker(index, judge, settings, consumer or consumer_name())
     worker.join_group()
-    batch: list[IndexRecord] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) >= settings.batch_size:
-            index.enqueue_many(batch)
-            batch = []
+    view = QueueingIndex(index, settings.batch_size)
+    for _ in read(view):
+        if view.take_sent():
             flags, _ = worker.work_once(block=False)
             yield from flags
-    if batch:
-        index.enqueue_many(batch)
+    view.send()
     while True:
         flags, handled = worker.work_once(block=True)
         yield from flags
         if not handled and worker.is_queue_empty():
             return
+
+
+class QueueingIndex:
+    """The IndexStore that scan's reading loop writes to in shared mode: adds go to the queue."""
+
+    def __init__(self, index: SharedIndex, batch_size: int) -> None:
+        self.index = index
+        self.batch_size = batch_size
+        self._batch: list[IndexRecord] = []
+        self._has_sent = False
+
+    def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
+        """Queue `record` (judged later, off the queue, so `flags` is empty); True."""
+        del flags
+        self._batch.append(record)
+        if len(self._batch) >= self.batch_size:
+            self.send()
+        return True
+
+    def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
+        """Queue every record."""
+        return [self.add(record, flags) for record, flags in entries]
+
+    def get(self, item_id: str) -> IndexRecord | None:
+        """Return the stored record, so the reading loop skips items already claimed."""
+        return self.index.get(item_id)
+
+    def candidates(
+        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return nothing: an item is judged when it comes off the queue, not when read."""
+        del keys, limit, max_key_items
+        return []
+
+    def checkpoint(self, source: str, position: str) -> None:
+        """Send the batch, then record the position, so nothing before it is left unqueued."""
+        self.send()
+        self.index.checkpoint(source, position)
+
+    def last_checkpoint(self, source: str) -> str | None:
+        """Return the shared index's checkpoint."""
+        return self.index.last_checkpoint(source)
+
+    def flags(self) -> Iterator[Flag]:
+        """Yield the shared index's flags."""
+        return self.index.flags()
+
+    def send(self) -> None:
+        """Claim and queue the batch in one round trip."""
+        if self._batch:
+            self.index.enqueue_many(self._batch)
+            self._batch = []
+            self._has_sent = True
+
+    def take_sent(self) -> bool:
+        """Tell whether a batch went out since the last call."""
+        has_sent, self._has_sent = self._has_sent, False
+        return has_sent
+
+    def close(self) -> None:
+        """Send what is left; the shared index stays open."""
+        self.send()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 class _Worker:
