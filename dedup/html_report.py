@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
+from types import MappingProxyType
 from typing import Protocol
 
 from dedup.compare import compare
@@ -30,18 +31,20 @@ from dedup.report_layout import Highlight, Row, layout_rows, split_highlights
 # Meta CSP as defence in depth behind escaping: no script, frame, font, image or fetch may load.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
-_KIND_HELP = {
-    ChangeKind.OMITTED: "in the original, missing from the derivative",
-    ChangeKind.SOFTENED: "said less specifically or less certainly",
-    ChangeKind.HARDENED: "said more certainly than the original supports",
-    ChangeKind.ALTERED: "a number, name, date, speaker or direction changed",
-    ChangeKind.ADDED: "a claim with no support in the original",
-}
+_KIND_HELP = MappingProxyType(
+    {
+        ChangeKind.OMITTED: "in the original, missing from the derivative",
+        ChangeKind.SOFTENED: "said less specifically or less certainly",
+        ChangeKind.HARDENED: "said more certainly than the original supports",
+        ChangeKind.ALTERED: "a number, name, date, speaker or direction changed",
+        ChangeKind.ADDED: "a claim with no support in the original",
+    }
+)
 _QUOTE_MAX_CHARS = 120
 _ARROW = " \u2192 "
 _DOT = " \u00b7 "
 
-_ROLE_LABELS = {"original": "Original", "derivative": "Derivative"}
+_ROLE_LABELS = MappingProxyType({"original": "Original", "derivative": "Derivative"})
 _INDEX_PAGE = "index.html"
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.-]")
 _NAME_MAX_CHARS = 80
