@@ -48,6 +48,9 @@ class QueueSettings:
     wait_s: float = 0.2
 
 
+DEFAULT_QUEUE_SETTINGS = QueueSettings()
+
+
 @dataclass(frozen=True, slots=True)
 class QueueEntry:
     """A record number waiting in the queue, and the stream entry that carries it."""
@@ -158,7 +161,7 @@ def scan_shared(
     index: SharedIndex,
     read: Callable[[IndexStore], Iterable[object]],
     judge: Judge,
-    settings: QueueSettings = QueueSettings(),
+    settings: QueueSettings = DEFAULT_QUEUE_SETTINGS,
     consumer: str | None = None,
 ) -> Iterator[Flag]:
     """Queue what `read` reads, judge queued items with the other scanners, yield kept flags.
