@@ -19,6 +19,9 @@ _NUMBER_KINDS = (FactKind.NUMBER, FactKind.DATE)
 _PARTNER_MIN_SHARE = 0.2
 _PARTNER_MIN_SHARE_OF_DERIVATIVE = 0.35
 _MAX_PARTNERS = 3
+# Competitive alignment: a derivative sentence carries an original one only when their shared weight
+# is at least this share of its heaviest link, so a topic word alone does not make a partner.
+_PARTNER_MIN_SHARE_OF_HEAVIEST = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +72,8 @@ def fact_units(facts: Facts) -> tuple[Unit, ...]:
             weights[term] = _NUMBER_WEIGHT
             anchors.append((term, number.span))
         anchors.sort(key=lambda anchor: anchor[1].start)
-        tail = text[sentence.span.start : sentence.span.end].rstrip()
-        is_claim = tail[-1:] in {".", "!", "?", '"', "'", "\u201d", "\u2019", ")"} and len(anchors) >= 2
+        tail = text[sentence.span.start : sentence.span.end].rstrip().rstrip("\"'\u201d\u2019)")
+        is_claim = tail[-1:] in {".", "!", "?"} and len(anchors) >= 2
         units.append(
             Unit(sentence.index, sentence.span, weights, sum(weights.values()), tuple(anchors), is_claim)
         )
@@ -97,6 +100,9 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
     derivative_best = [(-1, 0.0)] * len(derivative)
     carried: list[list[tuple[float, int]]] = [[] for _ in original]
     sources: list[list[tuple[float, int]]] = [[] for _ in derivative]
+    heaviest = [0.0] * len(derivative)
+    for (_, j), weight in shared.items():
+        heaviest[j] = max(heaviest[j], weight)
     for (i, j), weight in shared.items():
         share_i = weight / original[i].total if original[i].total else 0.0
         share_j = weight / derivative[j].total if derivative[j].total else 0.0
@@ -104,7 +110,8 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
             original_best[i] = (j, share_i)
         if share_j > derivative_best[j][1]:
             derivative_best[j] = (i, share_j)
-        if share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE:
+        is_claimed = weight >= _PARTNER_MIN_SHARE_OF_HEAVIEST * heaviest[j]
+        if is_claimed and (share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE):
             carried[i].append((weight, j))
         sources[j].append((weight, i))
     return Coverage(

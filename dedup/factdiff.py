@@ -16,8 +16,15 @@ from dedup.profile import Profile
 # Thresholds on the share of a sentence's term weight found in the other version. Fitted on the
 # rewrites corpus (../shared/corpora/rewrites) and checked by two-fold cross-validation over its
 # originals; see benchmarks/bench_diff.py and the closing note of issue 4.
-_OMIT_MAX_SHARE = 0.3
-_ADD_MAX_SHARE = 0.3
+_OMIT_MAX_SHARE = 0.3  # of the sentence's weight, in its (at most two) competitive partners
+_OMIT_MAX_BEST_SHARE = 0.4  # in its best partner of all
+_OMIT_MIN_WORDS = 6
+_CLAUSE_MIN_WORDS = 3
+_CLAUSE_MAX_SHARE = 0.2  # of a clause's weight, anywhere in the derivative
+_CLAUSE_BREAK = re.compile(r"[,;:()]\s|\s[-\u2013\u2014]+\s|[\"\u201c\u201d]")
+_ADD_MAX_SHARE = 0.2  # of the sentence's weight, in its two heaviest sources
+_ADD_MIN_NOVEL_SHARE = 0.6  # of its weight in terms the original never uses
+_ADD_NEW_NUMBER_MAX_SHARE = 0.5  # a number the original does not have, in a loosely sourced sentence
 _PAIR_MIN_SHARE = 0.4  # both ways: the two sentences state the same thing
 _CLOSE_PAIR_MIN_SHARE = 0.75  # a light edit of one sentence: flips of polarity count here only
 _ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
@@ -70,27 +77,108 @@ def _side(source: Document | Profile | Facts) -> _Side:
 
 
 def _omitted(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    """Sentences, or clauses of kept sentences, whose terms the derivative does not carry."""
     changes = []
+    everywhere = {term for unit in after.units for term in unit.weights}
+    dropped: list[Unit] = []
     for unit in before.units:
         if not unit.is_claim:
             continue
-        best = coverage.original_partners[unit.index]
-        share = covered_share(unit, [after.units[j] for j in best[:2]])
-        if share < _OMIT_MAX_SHARE:
-            changes.append(
-                FactChange(ChangeKind.OMITTED, f"dropped: {_gist(before.text, unit.span)}", unit.span, None)
-            )
+        partners = [after.units[j] for j in coverage.original_partners[unit.index][:2]]
+        share = covered_share(unit, partners)
+        best_share = coverage.original_best[unit.index][1]
+        if share < _OMIT_MAX_SHARE and best_share < _OMIT_MAX_BEST_SHARE:
+            dropped.append(unit)
+            continue
+        changes.extend(
+            _omission(before.text, span) for span in _dropped_clauses(before.text, unit, everywhere)
+        )
+    for group in _quote_groups(before.text, dropped):
+        if sum(len(unit.anchors) for unit in group) >= _OMIT_MIN_WORDS:
+            changes.append(_omission(before.text, Span(group[0].span.start, group[-1].span.end)))
     return changes
 
 
+def _quote_groups(text: str, units: list[Unit]) -> list[list[Unit]]:
+    """Group consecutive sentences of one quotation: a quote is one fact however syntok splits it."""
+    groups: list[list[Unit]] = []
+    for unit in units:
+        if groups and groups[-1][-1].index == unit.index - 1 and _opens_quote(text, groups[-1][-1].span):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    return groups
+
+
+def _opens_quote(text: str, span: Span) -> bool:
+    """Tell whether a sentence leaves a quotation open for the next one."""
+    sentence = text[span.start : span.end]
+    return sentence.count('"') % 2 == 1 or sentence.count("\u201c") > sentence.count("\u201d")
+
+
+def _omission(text: str, span: Span) -> FactChange:
+    return FactChange(ChangeKind.OMITTED, f"dropped: {_gist(text, span)}", span, None)
+
+
+def _dropped_clauses(text: str, unit: Unit, everywhere: set[str]) -> list[Span]:
+    """Runs of clauses whose terms appear nowhere in the derivative ("who was a GP in ...")."""
+    spans: list[Span] = []
+    run: Span | None = None
+    for clause in _clauses(text, unit.span):
+        anchors = [(term, span) for term, span in unit.anchors if clause.start <= span.start < clause.end]
+        weight = sum(unit.weights[term] for term, _ in anchors)
+        found = sum(unit.weights[term] for term, _ in anchors if term in everywhere)
+        is_dropped = len(anchors) >= _CLAUSE_MIN_WORDS and weight > 0 and found / weight < _CLAUSE_MAX_SHARE
+        if is_dropped:
+            run = clause if run is None else Span(run.start, clause.end)
+        elif run is not None:
+            spans.append(run)
+            run = None
+    if run is not None:
+        spans.append(run)
+    return [span for span in spans if span != unit.span]
+
+
+def _clauses(text: str, span: Span) -> list[Span]:
+    """Split a sentence at commas, semicolons, dashes and brackets into trimmed clause spans."""
+    clauses = []
+    start = span.start
+    for match in _CLAUSE_BREAK.finditer(text, span.start, span.end):
+        if match.start() > start:
+            clauses.append(_trim_span(text, Span(start, match.start())))
+        start = match.end()
+    if start < span.end:
+        clauses.append(_trim_span(text, Span(start, span.end)))
+    return [clause for clause in clauses if clause.end > clause.start]
+
+
+def _trim_span(text: str, span: Span) -> Span:
+    start, end = span.start, span.end
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] in "%)"):
+        end -= 1
+    return Span(start, end)
+
+
 def _added(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    """Derivative sentences that state a fact the original does not support."""
     changes = []
+    everywhere = {term for unit in before.units for term in unit.weights}
+    values = {fact.value for fact in before.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
     for unit in after.units:
-        if not unit.is_claim:
+        if not unit.is_claim or not unit.total or not _states_fact(after, unit):
             continue
-        best = coverage.derivative_sources[unit.index]
-        share = covered_share(unit, [before.units[i] for i in best[:2]])
-        if share < _ADD_MAX_SHARE and _states_fact(after, unit):
+        share = covered_share(unit, [before.units[i] for i in coverage.derivative_sources[unit.index][:2]])
+        novel = sum(weight for term, weight in unit.weights.items() if term not in everywhere) / unit.total
+        has_new_number = any(
+            fact.value not in values for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
+        )
+        if (
+            share < _ADD_MAX_SHARE
+            or novel >= _ADD_MIN_NOVEL_SHARE
+            or (has_new_number and share < _ADD_NEW_NUMBER_MAX_SHARE)
+        ):
             changes.append(
                 FactChange(ChangeKind.ADDED, f"new claim: {_gist(after.text, unit.span)}", None, unit.span)
             )
