@@ -26,7 +26,7 @@ from dedup.model import (
     Span,
     Verdict,
 )
-from dedup.report_layout import Highlight, Row, layout_rows, split_highlights
+from dedup.report_layout import Highlight, Layout, Row, layout_texts, split_highlights
 
 # Meta CSP as defence in depth behind escaping: no script, frame, font, image or fetch may load.
 CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -52,6 +52,7 @@ _NAME_MAX_CHARS = 80
 _BLANK_LINES = re.compile(r"\n[^\S\n]*(?:\n[^\S\n]*){2,}")
 
 _SpanOf = Callable[[FactChange], Span | None]
+_Markers = Mapping[tuple[str, int], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +150,11 @@ def _comparison_page(comparison: Comparison, heading: str, navigation: str) -> s
     verdict = comparison.verdict
     changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
     anchored: set[str] = set()
-    rows = layout_rows(left.document.text, right.document.text, comparison.alignment, is_swapped=is_swapped)
-    texts = "".join(_row_html(row, left, right, anchored) for row in rows)
+    layout = layout_texts(
+        left.document.text, right.document.text, comparison.alignment, is_swapped=is_swapped
+    )
+    markers = _moved_markers(layout, left, right)
+    texts = "".join(_row_html(row, left, right, anchored, markers) for row in layout.rows)
     if verdict.is_derived and verdict.kind is not None:
         how = "by publication time" if verdict.direction_by_time else "by content"
         summary = f"Derived: {verdict.kind}, original chosen {how}"
@@ -232,22 +236,39 @@ def _highlights(changes: Sequence[FactChange], side_span: _SpanOf) -> tuple[High
     )
 
 
-def _row_html(row: Row, left: _Side, right: _Side, anchored: set[str]) -> str:
+def _moved_markers(layout: Layout, left: _Side, right: _Side) -> dict[tuple[str, int], str]:
+    """Link each moved sentence to its counterpart: (role, position) -> the links placed there."""
+    markers: dict[tuple[str, int], str] = {}
+    for number, move in enumerate(layout.moved):
+        for here, there, start in ((left, right, move.left.start), (right, left, move.right.start)):
+            link = (
+                f'<a class="moved" id="m{number}-{here.role}" href="#m{number}-{there.role}"'
+                f' title="aligned with a sentence elsewhere in the {there.role}">'
+                f"\u21c4 {escape(_side_label(there).lower())} {move.similarity:.2f}</a>"
+            )
+            markers[(here.role, start)] = markers.get((here.role, start), "") + link
+    return markers
+
+
+def _row_html(row: Row, left: _Side, right: _Side, anchored: set[str], markers: _Markers) -> str:
     if row.similarity is None:
         badge, css = "", "between"
     else:
         badge, css = f'<span class="similarity">aligned, similarity {row.similarity:.2f}</span>', "aligned"
     return (
-        f'<div class="row {css}">{badge}{_cell_html(row.left, left, anchored)}'
-        f"{_cell_html(row.right, right, anchored)}</div>"
+        f'<div class="row {css}">{badge}{_cell_html(row.left, left, anchored, markers)}'
+        f"{_cell_html(row.right, right, anchored, markers)}</div>"
     )
 
 
-def _cell_html(span: Span, side: _Side, anchored: set[str]) -> str:
+def _cell_html(span: Span, side: _Side, anchored: set[str], markers: _Markers) -> str:
     if span.end <= span.start:
         return f'<div class="cell empty" data-side="{side.role}"></div>'
     parts = []
-    for segment in split_highlights(span, side.highlights):
+    positions = [position for role, position in markers if role == side.role]
+    for segment in split_highlights(span, side.highlights, positions):
+        # Between segments no highlight is open, so a link placed here never lands inside one.
+        parts.append(markers.get((side.role, segment.span.start), ""))
         opened = []
         for highlight in segment.highlights:
             anchor = f"c{highlight.change_index}-{side.role}"

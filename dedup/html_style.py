@@ -37,6 +37,9 @@ nav { margin-bottom: .25rem; }
 .similarity { grid-column: 1 / -1; font-size: .78rem; color: var(--muted); padding: .2rem 1rem 0; }
 .cell { padding: .5rem 1rem; white-space: pre-wrap; overflow-wrap: anywhere; min-width: 0; }
 .cell + .cell { border-left: 1px solid var(--line); }
+a.moved { font-size: .75rem; text-decoration: none; white-space: nowrap; background: #eef1f4;
+  border: 1px solid var(--line); border-radius: 3px; padding: 0 .3rem; margin-right: .3rem; }
+a.moved:target { outline: 3px solid #0969da; }
 mark.change { color: inherit; border-radius: 2px; padding: 0 1px; border-bottom: 2px solid; }
 mark.change:target { outline: 3px solid #0969da; outline-offset: 1px; }
 .kind-omitted { background: rgb(220 38 38 / 22%); border-bottom-color: #b91c1c; }

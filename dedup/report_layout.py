@@ -36,6 +36,14 @@ class Row:
 
 
 @dataclass(frozen=True, slots=True)
+class Layout:
+    """A side-by-side view: rows covering both texts, and the aligned pairs that cross the rows."""
+
+    rows: tuple[Row, ...]
+    moved: tuple[Row, ...]  # aligned sentence pairs off the in-order chain: moved in the rewrite
+
+
+@dataclass(frozen=True, slots=True)
 class _Pair:
     left_index: int
     right_index: int
@@ -44,14 +52,17 @@ class _Pair:
     similarity: float
 
 
-def split_highlights(span: Span, highlights: Iterable[Highlight]) -> tuple[Segment, ...]:
+def split_highlights(
+    span: Span, highlights: Iterable[Highlight], extra_cuts: Iterable[int] = ()
+) -> tuple[Segment, ...]:
     """Cut `span` at every highlight boundary inside it, so overlapping highlights nest.
 
     Each segment lists the highlights covering all of it, longest-reaching first, so a renderer can
     open and close one tag stack per segment and overlapping spans never interleave their tags.
+    `extra_cuts` are further positions to cut at, where a renderer puts something between segments.
     """
     inside = [h for h in highlights if h.span.start < span.end and h.span.end > span.start]
-    cuts = {span.start, span.end}
+    cuts = {span.start, span.end, *(p for p in extra_cuts if span.start < p < span.end)}
     for highlight in inside:
         cuts.update(p for p in (highlight.span.start, highlight.span.end) if span.start < p < span.end)
     points = sorted(cuts)
@@ -65,16 +76,17 @@ def split_highlights(span: Span, highlights: Iterable[Highlight]) -> tuple[Segme
     return tuple(segments)
 
 
-def layout_rows(
+def layout_texts(
     left_text: str, right_text: str, alignment: Sequence[AlignedPair], *, is_swapped: bool = False
-) -> tuple[Row, ...]:
+) -> Layout:
     """Partition both texts into rows: in-order aligned sentences side by side, the rest between.
 
     `alignment` pairs sentences of a with sentences of b; `is_swapped` says b is shown on the left.
 
     The aligned rows are the heaviest chain of pairs whose indices never go backwards on either side
-    (a weighted longest increasing subsequence), so splits and merges share one row; crossing pairs
-    are left in the in-between rows. Row spans are stripped of surrounding whitespace.
+    (a weighted longest increasing subsequence), so splits and merges share one row. Pairs off the
+    chain (sentences the rewrite moved) stay in their own places and are listed in `moved`. Row
+    spans are stripped of surrounding whitespace.
     """
     pairs = [
         _Pair(p.b_index, p.a_index, p.b_span, p.a_span, p.similarity)
@@ -82,9 +94,10 @@ def layout_rows(
         else _Pair(p.a_index, p.b_index, p.a_span, p.b_span, p.similarity)
         for p in alignment
     ]
+    chain = _ordered_chain(pairs)
     rows = []
     left_cursor = right_cursor = 0
-    for group in _group_chain(_ordered_chain(pairs)):
+    for group in _group_chain(chain):
         left = Span(max(left_cursor, min(p.left.start for p in group)), max(p.left.end for p in group))
         right = Span(max(right_cursor, min(p.right.start for p in group)), max(p.right.end for p in group))
         rows.append(Row(Span(left_cursor, left.start), Span(right_cursor, right.start), None))
@@ -94,7 +107,14 @@ def layout_rows(
     stripped = (
         Row(_strip(row.left, left_text), _strip(row.right, right_text), row.similarity) for row in rows
     )
-    return tuple(row for row in stripped if row.left.end > row.left.start or row.right.end > row.right.start)
+    moved = sorted(
+        (Row(p.left, p.right, p.similarity) for p in pairs if p not in chain),
+        key=lambda row: (row.left.start, row.right.start),
+    )
+    return Layout(
+        tuple(row for row in stripped if row.left.end > row.left.start or row.right.end > row.right.start),
+        tuple(moved),
+    )
 
 
 def _ordered_chain(pairs: Sequence[_Pair]) -> list[_Pair]:

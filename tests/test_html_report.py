@@ -34,7 +34,7 @@ from dedup.model import (
     ItemRef,
     Span,
 )
-from dedup.report_layout import Highlight, Row, Segment, layout_rows, split_highlights
+from dedup.report_layout import Highlight, Row, Segment, layout_texts, split_highlights
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -238,7 +238,7 @@ def test_rows_cover_both_texts_in_order(which: str, seeds: Comparison) -> None:
             AlignedPair(0, 1, Span(0, 4), Span(7, 11), 1.0),
             AlignedPair(1, 2, Span(5, 9), Span(12, 16), 1.0),
         )
-    rows = layout_rows(left, right, pairs)
+    rows = layout_texts(left, right, pairs).rows
     for side, text in (("left", left), ("right", right)):
         spans = _covered(rows, side)
         assert all(earlier.end <= later.start for earlier, later in pairwise(spans))
@@ -247,17 +247,33 @@ def test_rows_cover_both_texts_in_order(which: str, seeds: Comparison) -> None:
     assert any(row.similarity is not None for row in rows)
 
 
+CROSSING = (
+    AlignedPair(0, 1, Span(0, 4), Span(7, 11), 0.9),
+    AlignedPair(1, 2, Span(5, 9), Span(12, 16), 0.9),
+    AlignedPair(2, 0, Span(10, 16), Span(0, 6), 0.95),
+)
+
+
 def test_crossing_pairs_keep_the_heavier_in_order_chain() -> None:
-    pairs = [
-        AlignedPair(0, 1, Span(0, 4), Span(7, 11), 0.9),
-        AlignedPair(1, 2, Span(5, 9), Span(12, 16), 0.9),
-        AlignedPair(2, 0, Span(10, 16), Span(0, 6), 0.95),
-    ]
-    aligned = [row for row in layout_rows("One. Two. Three.", "Three. One. Two.", pairs) if row.similarity]
+    layout = layout_texts("One. Two. Three.", "Three. One. Two.", CROSSING)
+    aligned = [row for row in layout.rows if row.similarity]
     assert [(row.left, row.right) for row in aligned] == [
         (Span(0, 4), Span(7, 11)),
         (Span(5, 9), Span(12, 16)),
     ]
+    assert layout.moved == (Row(Span(10, 16), Span(0, 6), 0.95),)
+
+
+def test_moved_sentences_link_to_each_other(seeds: Comparison) -> None:
+    a, b = Document(id="a", text="One. Two. Extra. Three."), Document(id="b", text="Three. One. Two.")
+    alignment = (*CROSSING[:2], AlignedPair(3, 0, Span(17, 23), Span(0, 6), 0.95))
+    page = comparison_html(replace(seeds, a=a, b=b, alignment=alignment, fact_diff=FactDiff(a, b, ())))
+    parsed = _parse(page)
+    assert {"m0-original", "m0-derivative"} <= set(parsed.ids)
+    assert {"#m0-original", "#m0-derivative"} <= set(parsed.hrefs)
+    assert '<div class="cell" data-side="derivative"><a class="moved" id="m0-derivative"' in page
+    assert 'Extra. <a class="moved" id="m0-original" href="#m0-derivative"' in page
+    assert page.count('class="moved"') == 2
 
 
 @pytest.mark.parametrize("has_diff", [True, False])
