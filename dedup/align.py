@@ -18,9 +18,14 @@ class Alignment:
     a_best: tuple[float, ...]  # best similarity of each sentence of a
     b_best: tuple[float, ...]  # best similarity of each sentence of b
 
-    def aligned_shares(self, threshold: float) -> tuple[float, float]:
-        """Share of a's and of b's sentences whose best match reaches `threshold`."""
-        return _share(self.a_best, threshold), _share(self.b_best, threshold)
+    def aligned_shares(
+        self, threshold: float, a_counted: tuple[bool, ...], b_counted: tuple[bool, ...]
+    ) -> tuple[float, float]:
+        """Share of a's and of b's counted sentences whose best match reaches `threshold`.
+
+        All sentences count when none is marked.
+        """
+        return _share(self.a_best, threshold, a_counted), _share(self.b_best, threshold, b_counted)
 
 
 def align_sentences(
@@ -52,5 +57,8 @@ def align_sentences(
     return Alignment(pairs, tuple(map(float, a_best)), tuple(map(float, b_best)))
 
 
-def _share(best: tuple[float, ...], threshold: float) -> float:
-    return sum(value >= threshold for value in best) / len(best) if best else 0.0
+def _share(best: tuple[float, ...], threshold: float, counted: tuple[bool, ...]) -> float:
+    if not any(counted):
+        counted = (True,) * len(best)
+    values = [value for value, is_counted in zip(best, counted, strict=True) if is_counted]
+    return sum(value >= threshold for value in values) / len(values) if values else 0.0

@@ -25,7 +25,10 @@ def compare(
     scores = score_pair(first, second, similarity, settings)
     direction = direction_signals(first, second, similarity, settings)
     alignment = align_sentences(similarity, first.sentences, second.sentences, settings.align_min_similarity)
-    aligned_shares = alignment.aligned_shares(settings.align_min_similarity)
+    # Padding and site furniture are not "other material": kind is judged on informative sentences.
+    aligned_shares = alignment.aligned_shares(
+        settings.align_min_similarity, first.informative, second.informative
+    )
     verdict = decide(first.document, second.document, scores, direction, aligned_shares, settings)
     fact_diff = None
     if verdict.is_derived and verdict.original is not None:

@@ -16,15 +16,17 @@ MINHASH_SCHEME = "affine32"
 HASH_SCHEME = f"crc32-shingle+datasketch-{MINHASH_SCHEME}"
 
 
-def shingle_hashes(norms: Sequence[str], size: int) -> frozenset[int]:
-    """Hash every run of `size` consecutive tokens (the whole text when it is shorter)."""
+def shingle_hashes(norms: Sequence[str], size: int, starts: Sequence[int] | None = None) -> frozenset[int]:
+    """Hash every run of `size` consecutive tokens (the whole text when it is shorter).
+
+    With `starts`, only the runs beginning at those token positions are hashed.
+    """
     if not norms:
         return frozenset()
     if len(norms) < size:
-        return frozenset({zlib.crc32(" ".join(norms).encode())})
-    return frozenset(
-        zlib.crc32(" ".join(norms[index : index + size]).encode()) for index in range(len(norms) - size + 1)
-    )
+        return frozenset({zlib.crc32(" ".join(norms).encode())}) if starts is None else frozenset()
+    positions = range(len(norms) - size + 1) if starts is None else starts
+    return frozenset(zlib.crc32(" ".join(norms[index : index + size]).encode()) for index in positions)
 
 
 @cache

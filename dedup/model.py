@@ -123,18 +123,26 @@ class Scores:
 
     minhash_jaccard: float  # 5-word shingles, datasketch MinHash estimate
     shingle_containment: float  # share of the smaller shingle set found in the other
+    unquoted_containment: float  # the same for shingles outside quotations (quotes are shared news)
     tfidf_cosine: float  # whole documents, content words, background IDF
     aligned_share_max: float  # share of sentences aligned, in the better-covered document
     aligned_share_min: float  # the same in the less-covered document
     mean_best_similarity: float  # mean best sentence match, in the better-matched document
     order_preservation: float  # share of aligned sentences on one order-keeping run
     ordered_coverage: float  # order-keeping aligned sentences per sentence of the shorter text
+    ordered_coverage_loose: float  # the same with looser sentence matches
     monotone_alignment: float  # best in-order alignment score per sentence of the shorter text
+    local_alignment: float  # best contiguous in-order run of aligned sentences (squashed to 0-1)
+    position_agreement: float  # aligned sentences at the same relative place, per shorter text
     rare_term_overlap: float  # shared rare words (names, numbers, unusual words), of the smaller set
     weighted_term_overlap: float  # IDF-weighted shared content words, of the lighter document
     number_overlap: float  # shared numbers, smoothed for documents with few numbers
     name_overlap: float  # shared capitalised names, of the smaller set
+    name_number_overlap: float  # shared names and numbers, smoothed
     rare_term_order: float  # shared rare words kept in first-mention order, of the smaller set
+    content_sequence_overlap: float  # longest common subsequence of content words, of the shorter
+    specific_sequence_overlap: float  # the same over less common words (Zipf < 4.5)
+    rare_sequence_overlap: float  # the same over rare words
 
 
 @dataclass(frozen=True, slots=True)

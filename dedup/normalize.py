@@ -30,8 +30,14 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
-# A word, or a number with its inner separators ("464,000", "1.13", "U.S."), or a currency/percent sign.
-_TOKEN = re.compile(r"[$£€¥%]|\w+(?:[.,'\u2019\-]\w+)*", re.UNICODE)
+# An abbreviation ("U.S."), a number with its separators ("464,000", "1.13"), a word with inner
+# apostrophes or hyphens, or a currency/percent sign. "Post.Zakaria" (a lost space) is two words.
+_TOKEN = re.compile(
+    r"(?:[^\W\d_]\.){2,}|\d+(?:[.,]\d+)*|\w+(?:['\u2019\-]\w+)*|[$£€¥%]",
+    re.UNICODE,
+)
+# Markup left in scraped text ("<div style=...>", "<u>said</u>") is not prose.
+_MARKUP = re.compile(r"<[^<>\n]{0,400}>|https?://\S+|www\.\S+|&[a-z]+;|&#\d+;")
 _NUMBER_SEPARATORS = re.compile(r"(?<=\d),(?=\d{3})")
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset({"said", "says", "say", "s", "t", "mr", "ms", "mrs"})
 
@@ -46,17 +52,22 @@ def normalize_text(text: str) -> str:
 def normalize_word(word: str) -> str:
     """Return the comparable form of one token: folded, lower case, thousands separators dropped."""
     folded = unicodedata.normalize("NFKC", word).translate(_QUOTES).casefold()
-    folded = _NUMBER_SEPARATORS.sub("", folded)
+    folded = _NUMBER_SEPARATORS.sub("", folded).rstrip(".")
     if folded.endswith("'s"):
         folded = folded[:-2]
     return folded.replace("'", "")
+
+
+def mask_markup(text: str) -> str:
+    """Blank out HTML tags, URLs and entities, keeping every other character at its offset."""
+    return _MARKUP.sub(lambda match: " " * len(match.group()), text)
 
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Split text into word and number tokens whose spans index the text as given."""
     return tuple(
         Token(Span(match.start(), match.end()), normalize_word(match.group()))
-        for match in _TOKEN.finditer(text)
+        for match in _TOKEN.finditer(mask_markup(text))
     )
 
 

@@ -9,12 +9,16 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from dedup import minhash, tfidf
-from dedup.model import Document, Sentence, Token
+from dedup.model import Document, Sentence, Span, Token
 from dedup.normalize import is_content_word, tokenize
+from dedup.quotes import quote_spans
 from dedup.rarity import is_rare, zipf
 from dedup.sentences import split_sentences
 from dedup.settings import DEFAULT_SETTINGS, Settings
 
+# An informative sentence has at least this many words and one word rarer than this Zipf frequency.
+_INFORMATIVE_MIN_WORDS = 6
+_INFORMATIVE_MAX_ZIPF = 4.0
 # Capitalised words commoner than this ("President", "Government") are titles, not names.
 _NAME_MAX_ZIPF = 4.6
 
@@ -28,9 +32,12 @@ class Profile:
     sentences: tuple[Sentence, ...]
     sentence_tokens: tuple[tuple[int, int], ...]  # [first, last) token index of each sentence
     shingles: frozenset[int]
+    unquoted_shingles: frozenset[int]  # shingles that touch no direct quotation
     signature: npt.NDArray[np.uint64]
     sentence_vectors: sp.csr_matrix  # one l2-normalised TF-IDF row a sentence
     document_vector: sp.csr_matrix
+    informative: tuple[bool, ...]  # per sentence: states something specific (see _is_informative)
+    content_sequence: tuple[str, ...]  # content words in reading order
     content_terms: frozenset[str]
     rare_terms: frozenset[str]
     numbers: frozenset[str]
@@ -46,6 +53,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
     sentence_tokens = _sentence_token_ranges(tokens, sentences)
     norms = [token.norm for token in tokens]
     shingles = minhash.shingle_hashes(norms, settings.shingle_words)
+    quoted = _quoted_token_flags(tokens, quote_spans(text))
     content_by_sentence = [
         [norm for norm in norms[first:last] if is_content_word(norm)] for first, last in sentence_tokens
     ]
@@ -59,9 +67,19 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         sentences=sentences,
         sentence_tokens=sentence_tokens,
         shingles=shingles,
+        unquoted_shingles=minhash.shingle_hashes(
+            norms,
+            settings.shingle_words,
+            _narrative_shingle_starts(text, tokens, quoted, settings.shingle_words),
+        ),
         signature=minhash.signature(shingles, settings.num_perm, settings.minhash_seed),
         sentence_vectors=sentence_vectors,
         document_vector=document_vector,
+        informative=tuple(
+            _is_informative(norms[first:last], content)
+            for (first, last), content in zip(sentence_tokens, content_by_sentence, strict=True)
+        ),
+        content_sequence=tuple(all_content),
         content_terms=content_terms,
         rare_terms=frozenset(term for term in content_terms if is_rare(term)),
         numbers=frozenset(term for term in content_terms if any(ch.isdigit() for ch in term)),
@@ -80,6 +98,48 @@ def _sentence_token_ranges(
         last = int(np.searchsorted(starts, sentence.span.end, side="left"))
         ranges.append((first, last))
     return tuple(ranges)
+
+
+def _is_informative(words: list[str], content: list[str]) -> bool:
+    """A sentence of some length that names, counts or uses an uncommon word.
+
+    Generic padding ("The situation remains fluid"), bylines and site furniture ("Exit mobile
+    version") state no specific fact.
+    """
+    if len(words) < _INFORMATIVE_MIN_WORDS:
+        return False
+    return any(zipf(word) < _INFORMATIVE_MAX_ZIPF or word[:1].isdigit() for word in content)
+
+
+def _narrative_shingle_starts(
+    text: str, tokens: tuple[Token, ...], quoted: tuple[bool, ...], size: int
+) -> list[int]:
+    """Token positions of shingles in the writer's own words: no quotation, not a run of names.
+
+    Outlets covering one event share quotations and long proper names ("the Port Authority of New
+    York"); a shared run of narrative prose is what reuse leaves behind.
+    """
+    capitalised = [text[token.span.start].isupper() for token in tokens]
+    starts = []
+    for index in range(len(tokens) - size + 1):
+        if any(quoted[index : index + size]):
+            continue
+        if sum(capitalised[index : index + size]) > size // 2:
+            continue
+        starts.append(index)
+    return starts
+
+
+def _quoted_token_flags(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> tuple[bool, ...]:
+    """Flag each token that lies inside a direct quotation."""
+    flags = []
+    quote_index = 0
+    for token in tokens:
+        while quote_index < len(quotes) and quotes[quote_index].end <= token.span.start:
+            quote_index += 1
+        inside = quote_index < len(quotes) and quotes[quote_index].start <= token.span.start
+        flags.append(inside)
+    return tuple(flags)
 
 
 def _names(text: str, tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]) -> frozenset[str]:

@@ -9,11 +9,25 @@ from dedup import weights
 from dedup.model import DerivationKind, DirectionSignals, Document, Scores, Side, Verdict
 from dedup.settings import DEFAULT_SETTINGS, Settings
 
+# Direction signals this close to even say nothing: two near-identical texts.
+_DIRECTION_TIE = 1e-6
+# Log terms let weak signals multiply rather than add: a high score on one kind of evidence then
+# outweighs low scores on others, which is how partial reuse and paraphrase differ.
+_LOG_FLOOR = 0.01
+
+
+def derived_features(scores: Scores) -> dict[str, float]:
+    """Return the verdict model's inputs: each score and its logarithm."""
+    values = asdict(scores)
+    features = dict(values)
+    features.update({f"log_{name}": math.log(max(0.0, value) + _LOG_FLOOR) for name, value in values.items()})
+    return features
+
 
 def derived_probability(scores: Scores) -> float:
     """Return the fitted probability that one document derives from the other."""
-    values = asdict(scores)
-    logit = weights.DERIVED_INTERCEPT + sum(w * values[name] for name, w in weights.DERIVED_WEIGHTS.items())
+    features = derived_features(scores)
+    logit = weights.DERIVED_INTERCEPT + sum(w * features[name] for name, w in weights.DERIVED_WEIGHTS.items())
     return _sigmoid(logit)
 
 
@@ -44,31 +58,59 @@ def decide(
     probability = derived_probability(scores)
     if scores.minhash_jaccard >= settings.copy_min_jaccard:
         probability = max(probability, scores.minhash_jaccard)
+    elif is_verbatim_reuse(scores, settings):
+        probability = max(probability, weights.DERIVED_MIN_PROBABILITY)
     if probability < weights.DERIVED_MIN_PROBABILITY:
         return Verdict(is_derived=False, confidence=round(1 - probability, 4), original=None, kind=None)
     original, by_time = _original(a, b, direction)
-    derivative_share = aligned_shares[1] if original == "a" else aligned_shares[0]
+    if original == "b":
+        original_share, derivative_share = aligned_shares[1], aligned_shares[0]
+    else:
+        original_share, derivative_share = aligned_shares
     return Verdict(
         is_derived=True,
         confidence=round(probability, 4),
         original=original,
-        kind=_kind(scores, derivative_share, settings),
+        kind=_kind(scores, original_share, derivative_share, settings),
         direction_by_time=by_time,
     )
 
 
-def _original(a: Document, b: Document, direction: DirectionSignals) -> tuple[Side, bool]:
+def is_verbatim_reuse(scores: Scores, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Tell whether a pair shares narrative prose verbatim along with specific numbers and names."""
+    return (
+        scores.unquoted_containment >= settings.verbatim_min_containment
+        and scores.number_overlap >= settings.verbatim_min_number_overlap
+        and scores.name_number_overlap >= settings.verbatim_min_name_number_overlap
+    )
+
+
+def _original(a: Document, b: Document, direction: DirectionSignals) -> tuple[Side | None, bool]:
+    """The original by publication time when both are known, else by content; None on a tie."""
     if a.published is not None and b.published is not None and a.published != b.published:
         return ("a" if a.published < b.published else "b"), True
-    return ("a" if a_is_original_probability(direction) >= 0.5 else "b"), False
+    probability = a_is_original_probability(direction)
+    if abs(probability - 0.5) < _DIRECTION_TIE:
+        return None, False
+    return ("a" if probability > 0.5 else "b"), False
 
 
-def _kind(scores: Scores, derivative_share: float, settings: Settings) -> DerivationKind:
+def _kind(
+    scores: Scores, original_share: float, derivative_share: float, settings: Settings
+) -> DerivationKind:
+    """Name how a derivative was made.
+
+    Copies and light edits keep the wording; partial reuse takes only part of the original into a
+    text that is largely other material; a rewrite retells most of the original.
+    """
     if scores.minhash_jaccard >= settings.copy_min_jaccard:
         return DerivationKind.COPY
     if scores.shingle_containment >= settings.light_edit_min_containment:
         return DerivationKind.LIGHT_EDIT
-    if derivative_share < settings.partial_max_derivative_coverage:
+    if (
+        derivative_share < settings.partial_max_derivative_coverage
+        and original_share < settings.partial_max_original_coverage
+    ):
         return DerivationKind.PARTIAL
     return DerivationKind.REWRITE
 

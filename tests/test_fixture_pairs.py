@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,11 @@ def test_verdict_is_symmetric_under_swap(case: str) -> None:
     a, b = load_document(folder / "a.txt"), load_document(folder / "b.txt")
     forward, backward = compare(a, b), compare(b, a)
     assert forward.verdict.is_derived == backward.verdict.is_derived
+    assert asdict(forward.scores) == pytest.approx(asdict(backward.scores))
     if forward.verdict.is_derived:
-        assert {forward.verdict.original, backward.verdict.original} == {"a", "b"}
+        # The same document is the original whichever order they come in; a tie stays undecided.
+        originals = {forward.verdict.original, backward.verdict.original}
+        assert originals in ({"a", "b"}, {None})
 
 
 def _spans(diff: FactDiff, change: FactChange) -> dict[str, str]:
