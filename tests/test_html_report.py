@@ -20,7 +20,8 @@ from dedup import compare, load_document
 from dedup.cli import cli
 from dedup.errors import ReportWriteError
 from dedup.factdiff import diff_facts
-from dedup.html_report import CONTENT_SECURITY_POLICY, comparison_html, newest_first, write_report_dir
+from dedup.html_page import CONTENT_SECURITY_POLICY, comparison_html
+from dedup.html_report import newest_first, write_report_dir
 from dedup.index import IndexRecord, IndexStore, open_index
 from dedup.model import (
     AlignedPair,
@@ -497,10 +498,18 @@ def test_report_dir_onto_a_file_is_one_line_error(flagged_index: IndexStore, tmp
         write_report_dir(flagged_index.flags(), blocker, flagged_index)
 
 
-def test_report_dir_names_a_flag_whose_item_is_missing(flagged_index: IndexStore, tmp_path: Path) -> None:
-    stray = Flag("stray", ItemRef("nowhere"), ItemRef("no-time-a"), DerivationKind.COPY, 1.0, "source")
-    with pytest.raises(ReportWriteError, match=r"^flag stray: item nowhere is not in the index$"):
-        write_report_dir([stray], tmp_path / "reports", flagged_index)
+def test_report_dir_lists_a_flag_whose_texts_expired(flagged_index: IndexStore, tmp_path: Path) -> None:
+    change = FactChange(ChangeKind.OMITTED, "dropped: <script>x</script>", Span(0, 4), None)
+    stray = Flag(
+        "stray", ItemRef("nowhere", title="Gone"), ItemRef("no-time-a"), DerivationKind.COPY, 1.0, "source"
+    )
+    stray = replace(stray, changes=(change,))
+    write_report_dir([*flagged_index.flags(), stray], tmp_path / "reports", flagged_index)
+    page = (tmp_path / "reports" / "flag-stray.html").read_text(encoding="utf-8")
+    assert "The index no longer holds these texts" in page
+    assert "dropped: &lt;script&gt;x&lt;/script&gt;" in page
+    assert "<dt>Derivative</dt><dd><strong>Gone</strong>" in page
+    assert 'href="flag-stray.html"' in (tmp_path / "reports" / "index.html").read_text(encoding="utf-8")
 
 
 def test_scan_report_dir_writes_every_kept_flag(fixtures_dir: Path, tmp_path: Path) -> None:
