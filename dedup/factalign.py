@@ -45,6 +45,9 @@ class Coverage:
     derivative_best: tuple[tuple[int, float], ...]  # per derivative sentence: best original, share
     original_partners: tuple[tuple[int, ...], ...]  # per original sentence: derivatives carrying it
     derivative_sources: tuple[tuple[int, ...], ...]  # per derivative sentence: originals sharing terms
+    original_links: tuple[
+        tuple[int, ...], ...
+    ]  # per original sentence: derivatives sharing enough, heaviest first
 
 
 def fact_units(facts: Facts) -> tuple[Unit, ...]:
@@ -100,6 +103,7 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
     derivative_best = [(-1, 0.0)] * len(derivative)
     carried: list[list[tuple[float, int]]] = [[] for _ in original]
     sources: list[list[tuple[float, int]]] = [[] for _ in derivative]
+    links: list[list[tuple[float, int]]] = [[] for _ in original]
     heaviest = [0.0] * len(derivative)
     for (_, j), weight in shared.items():
         heaviest[j] = max(heaviest[j], weight)
@@ -111,8 +115,10 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
         if share_j > derivative_best[j][1]:
             derivative_best[j] = (i, share_j)
         is_claimed = weight >= _PARTNER_MIN_SHARE_OF_HEAVIEST * heaviest[j]
-        if is_claimed and (share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE):
-            carried[i].append((weight, j))
+        if share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE:
+            links[i].append((weight, j))
+            if is_claimed:
+                carried[i].append((weight, j))
         sources[j].append((weight, i))
     return Coverage(
         dict(shared),
@@ -120,6 +126,7 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
         tuple(derivative_best),
         tuple(tuple(j for _, j in sorted(found, reverse=True)[:_MAX_PARTNERS]) for found in carried),
         tuple(tuple(i for _, i in sorted(found, reverse=True)) for found in sources),
+        tuple(tuple(j for _, j in sorted(found, reverse=True)[:_MAX_PARTNERS]) for found in links),
     )
 
 

@@ -10,7 +10,7 @@ from dedup import lexicons
 from dedup.factalign import Coverage, Unit, cover, covered_share, fact_units, project, share_of
 from dedup.facts import extract_facts, stem
 from dedup.model import ChangeKind, Document, Fact, FactChange, FactDiff, FactKind, Facts, Span
-from dedup.normalize import normalize_word
+from dedup.normalize import is_content_word, normalize_word
 from dedup.profile import Profile
 
 # Thresholds on the share of a sentence's term weight found in the other version. Fitted on the
@@ -26,9 +26,26 @@ _ADD_MAX_SHARE = 0.2  # of the sentence's weight, in its two heaviest sources
 _ADD_MIN_NOVEL_SHARE = 0.6  # of its weight in terms the original never uses
 _ADD_NEW_NUMBER_MAX_SHARE = 0.5  # a number the original does not have, in a loosely sourced sentence
 _PAIR_MIN_SHARE = 0.4  # both ways: the two sentences state the same thing
+_PAIR_SLACK = 0.1
+_CARVED_MIN_SHARE = 0.7  # a derivative sentence carved out of one original sentence
 _CLOSE_PAIR_MIN_SHARE = 0.75  # a light edit of one sentence: flips of polarity count here only
+_QUANTIFIER_MIN_STEPS = 2  # "some" -> "many" is a change; "many" -> "several" is style
 _ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
 _MAX_SPAN_CHARS = 160
+# A date made vague becomes a period ("since June 2001" -> "in several years").
+_PERIODS = frozenset({"year", "month", "week", "decad", "day"})
+_TIME_UNITS = {"decad": 10.0, "centur": 100.0}
+_FILLER_MODIFIERS = frozenset({"new", "extra", "additional", "real", "current"})
+_QUOTE_MARKS = ('"', "\u201c", "\u201d")
+# Any verb or phrase that reports speech or thought keeps a claim attributed, not only the lexicon's.
+_REPORTED = re.compile(
+    r"\b(?:said|says|told|added|according|claim\w*|argu\w*|insist\w*|believ\w*|think\w*|thought|"
+    r"explain\w*|warn\w*|suggest\w*|report\w*|announc\w*|disclos\w*|reveal\w*|stat\w*|describ\w*|"
+    r"accept\w*|admit\w*|acknowledg\w*|dispute\w*|call\w*|urg\w*|view\w*|sees|saw|expect\w*)\b",
+    re.IGNORECASE,
+)
+_CLAIM_MIN_WORDS = 3
+_CLAIM_MIN_CARRIED = 0.5
 _NEXT_WORD = re.compile(r" ([A-Za-z]+)\b")
 
 
@@ -78,7 +95,7 @@ def _side(source: Document | Profile | Facts) -> _Side:
 
 def _omitted(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
     """Sentences, or clauses of kept sentences, whose terms the derivative does not carry."""
-    changes = []
+    changes: list[FactChange] = []
     everywhere = {term for unit in after.units for term in unit.weights}
     dropped: list[Unit] = []
     for unit in before.units:
@@ -200,7 +217,7 @@ def _numbers(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange
     used: set[Span] = set()
     changes = []
     for unit in before.units:
-        targets = coverage.original_partners[unit.index]
+        targets = coverage.original_links[unit.index]
         if not targets:
             continue
         for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
@@ -275,7 +292,7 @@ def _following_word(text: str, span: Span) -> Span | None:
 
 def _is_rounding(number: Fact, candidate: Fact, text: str) -> bool:
     try:
-        old, new = float(number.value), float(candidate.value)
+        old, new = _in_base_unit(number), _in_base_unit(candidate)
     except ValueError:
         return False
     if not old or abs(old - new) / abs(old) > _ROUNDED_MAX_GAP:
@@ -283,6 +300,11 @@ def _is_rounding(number: Fact, candidate: Fact, text: str) -> bool:
     return _with_approximator(text, candidate.span) != candidate.span or len(candidate.value) < len(
         number.value
     )
+
+
+def _in_base_unit(fact: Fact) -> float:
+    """A number in the smaller of two time units, so "22 years" and "two decades" compare."""
+    return float(fact.value) * _TIME_UNITS.get(fact.detail, 1.0)
 
 
 def _with_approximator(text: str, span: Span) -> Span:
@@ -296,67 +318,142 @@ def _with_approximator(text: str, span: Span) -> Span:
 def _vague_counterpart(
     before: _Side, after: _Side, unit: Unit, targets: tuple[int, ...], number: Fact
 ) -> Span | None:
-    counted = _following_stem(before.text, number.span.end)
+    counted = _following_stem(before.text, number.span.end, unit.span.end)
     for j in targets:
         target = after.units[j]
         region = project(unit, target, number.span, after.text)
         for fact in after.of_kind(j, FactKind.VAGUE):
-            following = _following_stem(after.text, fact.span.end)
+            if fact.value not in lexicons.VAGUE_QUANTIFIERS:
+                continue  # "about", "over": approximators qualify a number, they do not replace one
+            following = _following_stem(after.text, fact.span.end, target.span.end)
             near = _distance(fact.span, region) == 0
-            if (counted and following == counted) or near:
+            period = number.kind == FactKind.DATE and following in _PERIODS
+            if (counted and following == counted) or near or period:
                 return _extend(after.text, fact.span, target.span)
     return None
 
 
 def _certainty(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
+    """Hedges added or dropped, boosters added, and attributions dropped, in pairs of one claim."""
     changes = []
+    for i, j in _pairs(before, after, coverage, _PAIR_MIN_SHARE):
+        changes.extend(_certainty_changes(before, after, before.units[i], after.units[j]))
     for j, (i, share) in enumerate(coverage.derivative_best):
-        if i < 0 or share < _PAIR_MIN_SHARE:
-            continue
-        if share_of(before.units, i, coverage.shared[i, j]) < _PAIR_MIN_SHARE:
-            continue
-        source, target = before.units[i], after.units[j]
-        old_hedges = {f.value: f for f in before.of_kind(i, FactKind.HEDGE)}
-        new_hedges = {f.value: f for f in after.of_kind(j, FactKind.HEDGE)}
-        old_boosters = {f.value: f for f in before.of_kind(i, FactKind.BOOSTER)}
-        new_boosters = {f.value: f for f in after.of_kind(j, FactKind.BOOSTER)}
-        gained_hedges = [f for value, f in new_hedges.items() if value not in old_hedges]
-        lost_hedges = [f for value, f in old_hedges.items() if value not in new_hedges]
-        gained_boosters = [f for value, f in new_boosters.items() if value not in old_boosters]
-        if gained_hedges and not gained_boosters:
-            marker = _extend(after.text, gained_hedges[0].span, target.span)
-            changes.append(
-                _change(
-                    ChangeKind.SOFTENED,
-                    "said less certainly",
-                    project(target, source, marker, before.text),
-                    marker,
-                    before,
-                    after,
-                )
-            )
-        elif (lost_hedges or gained_boosters) and not gained_hedges:
-            if gained_boosters:
-                marker = _extend(after.text, gained_boosters[0].span, target.span)
-                original = project(target, source, marker, before.text)
-            else:
-                original = _extend(
-                    before.text, _with_auxiliary(before.text, lost_hedges[0].span), source.span
-                )
-                marker = project(source, target, original, after.text)
-            changes.append(
-                _change(ChangeKind.HARDENED, "said more certainly", original, marker, before, after)
-            )
+        if i >= 0 and share >= _CARVED_MIN_SHARE:
+            change = _unattributed(before, after, before.units[i], after.units[j])
+            if change is not None:
+                changes.append(change)
     return changes
 
 
+def _certainty_changes(before: _Side, after: _Side, source: Unit, target: Unit) -> list[FactChange]:
+    """At most one softening and one hardening per sentence pair, each located by its marker."""
+    old_hedges = _by_stem(before, source.index, FactKind.HEDGE)
+    new_hedges = _by_stem(after, target.index, FactKind.HEDGE)
+    old_boosters = _by_stem(before, source.index, FactKind.BOOSTER)
+    new_boosters = _by_stem(after, target.index, FactKind.BOOSTER)
+    source_terms = set(source.weights)
+    gained_boosters = [f for key, f in new_boosters.items() if key not in old_boosters]
+    changes = []
+    for key, hedge in new_hedges.items():
+        if key in old_hedges or key in source_terms or hedge.value in lexicons.WEAK_HEDGES:
+            continue
+        if not _qualified_kept(target, source, hedge):
+            continue
+        marker = _extend(after.text, hedge.span, target.span)
+        original = project(target, source, marker, before.text)
+        # "not clear" -> "unclear" is the same hedge said in one word, not a new one.
+        blockers = (FactKind.HEDGE, FactKind.NEGATION) if hedge.value.startswith("un") else (FactKind.HEDGE,)
+        if not _has_marker(before, source.index, original, *blockers):
+            changes.append(
+                _change(ChangeKind.SOFTENED, "said less certainly", original, marker, before, after)
+            )
+            break
+    for key, hedge in old_hedges.items():
+        if key in new_hedges or key in target.weights:
+            continue
+        if not (gained_boosters or _qualified_kept(source, target, hedge)):
+            continue
+        original = _extend(before.text, _with_auxiliary(before.text, hedge.span), source.span)
+        if gained_boosters:
+            derivative = _extend(after.text, gained_boosters[0].span, target.span)
+        else:
+            derivative = project(source, target, original, after.text)
+        if not _has_marker(after, target.index, derivative, FactKind.HEDGE):
+            changes.append(
+                _change(ChangeKind.HARDENED, "said more certainly", original, derivative, before, after)
+            )
+            return changes
+    adverbs = [f for f in gained_boosters if f.value in lexicons.BOOSTER_ADVERBS]
+    if adverbs and not changes:
+        derivative = _extend(after.text, adverbs[0].span, target.span)
+        original = project(target, source, derivative, before.text)
+        changes.append(
+            _change(ChangeKind.HARDENED, "said more certainly", original, derivative, before, after)
+        )
+    return changes
+
+
+def _has_marker(side: _Side, index: int, span: Span, *kinds: FactKind) -> bool:
+    return any(span.start <= f.span.start < span.end for f in side.of_kind(index, *kinds))
+
+
+def _by_stem(side: _Side, index: int, kind: FactKind) -> dict[str, Fact]:
+    """Markers of one kind in a sentence, keyed so that "supposedly" and "supposed" are one marker."""
+    return {" ".join(stem(word) for word in fact.value.split()): fact for fact in side.of_kind(index, kind)}
+
+
+def _qualified_kept(source: Unit, target: Unit, hedge: Fact) -> bool:
+    """Tell whether the words a hedge qualifies are still in the other version's sentence."""
+    following = [term for term, span in source.anchors if span.start >= hedge.span.end][:2]
+    if not following:
+        following = [term for term, span in source.anchors if span.end <= hedge.span.start][-1:]
+    return any(term in target.weights for term in following)
+
+
+def _unattributed(before: _Side, after: _Side, source: Unit, target: Unit) -> FactChange | None:
+    """A quoted claim or a stated belief of the original, given by the derivative as plain fact."""
+    if not target.is_claim or after.of_kind(target.index, FactKind.ATTRIBUTION, FactKind.QUOTE):
+        return None
+    target_text = after.text[target.span.start : target.span.end]
+    if any(mark in target_text for mark in _QUOTE_MARKS) or _REPORTED.search(target_text):
+        return None
+    quotes = [q for q in before.of_kind(source.index, FactKind.QUOTE) if _carried(source, target, q.span)]
+    beliefs = [
+        a
+        for a in before.of_kind(source.index, FactKind.ATTRIBUTION)
+        if a.detail in lexicons.BELIEF_VERBS and _carried(source, target, Span(a.span.end, source.span.end))
+    ]
+    if not quotes and not beliefs:
+        return None
+    return _change(ChangeKind.HARDENED, "attribution dropped", source.span, target.span, before, after)
+
+
+def _carried(source: Unit, target: Unit, span: Span) -> bool:
+    """Tell whether most of the weight of a part of the source sentence is in the target sentence."""
+    terms = {term for term, anchor in source.anchors if span.start <= anchor.start < span.end}
+    weight = sum(source.weights[term] for term in terms)
+    found = sum(source.weights[term] for term in terms if term in target.weights)
+    return len(terms) >= _CLAIM_MIN_WORDS and found >= _CLAIM_MIN_CARRIED * weight
+
+
 def _pairs(before: _Side, after: _Side, coverage: Coverage, min_share: float) -> list[tuple[int, int]]:
-    """Sentence pairs that say the same thing: each is at least `min_share` of the other."""
-    found = []
+    """Sentence pairs that say the same thing.
+
+    Each holds `min_share` of the other's term weight, or one holds that much and the other a little
+    less (a clause added or dropped around one claim).
+    """
+    found = set()
     for j, (i, share) in enumerate(coverage.derivative_best):
         if i >= 0 and share >= min_share and share_of(before.units, i, coverage.shared[i, j]) >= min_share:
-            found.append((i, j))
-    return found
+            found.add((i, j))
+    for i, links in enumerate(coverage.original_links):
+        for j in links[:1]:
+            weight = coverage.shared[i, j]
+            shares = sorted((share_of(before.units, i, weight), share_of(after.units, j, weight)))
+            if shares[0] >= min_share - _PAIR_SLACK and shares[1] >= min_share:
+                found.add((i, j))
+    return sorted(found)
 
 
 def _reversals(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
@@ -379,15 +476,18 @@ def _is_close_pair(before: _Side, after: _Side, coverage: Coverage, i: int, j: i
 
 
 def _quantifier_change(before: _Side, after: _Side, i: int, j: int) -> FactChange | None:
-    old = {_following_stem(before.text, f.span.end): f for f in before.of_kind(i, FactKind.VAGUE)}
+    old = {
+        _following_stem(before.text, f.span.end, before.units[i].span.end): f
+        for f in before.of_kind(i, FactKind.VAGUE)
+    }
     for fact in after.of_kind(j, FactKind.VAGUE):
-        noun = _following_stem(after.text, fact.span.end)
+        noun = _following_stem(after.text, fact.span.end, after.units[j].span.end)
         match = old.get(noun)
         if not noun or match is None:
             continue
         old_rank = lexicons.QUANTIFIER_SCALE.get(match.value)
         new_rank = lexicons.QUANTIFIER_SCALE.get(fact.value)
-        if old_rank is None or new_rank is None or old_rank == new_rank:
+        if old_rank is None or new_rank is None or abs(old_rank - new_rank) < _QUANTIFIER_MIN_STEPS:
             continue
         kind = ChangeKind.HARDENED if new_rank > old_rank else ChangeKind.SOFTENED
         original = _extend(before.text, match.span, before.units[i].span)
@@ -511,10 +611,11 @@ def _with_auxiliary(text: str, span: Span) -> Span:
     return span
 
 
-def _following_stem(text: str, end: int) -> str:
-    for word in text[end : end + 40].split()[:3]:
+def _following_stem(text: str, end: int, limit: int) -> str:
+    """The stem of the first content word after `end` ("64% of all new customers" -> "custom")."""
+    for word in text[end : min(limit, end + 50)].split()[:4]:
         norm = normalize_word(word.strip(".,;:()\"'"))
-        if norm and norm not in {"of", "the", "a", "an", "in", "more", "than"} and norm.isalpha():
+        if norm.isalpha() and is_content_word(norm) and norm not in _FILLER_MODIFIERS:
             return stem(norm)
     return ""
 

@@ -21,6 +21,7 @@ _START_NAME_MAX_ZIPF = 4.5
 _NAME_CONNECTORS = frozenset({"of", "de", "du", "von", "van", "la", "le"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "prof", "professor", "dame"})
 _CALENDAR = lexicons.MONTHS | lexicons.WEEKDAYS
+_NUMBER_NAMES = frozenset(lexicons.NUMBER_WORDS) | frozenset(lexicons.NUMBER_SCALES)
 _PRONOUNS = frozenset({"he", "she", "they", "we", "it", "i"})
 _MULTIPLIERS = {
     "bn": 1e9,
@@ -58,7 +59,8 @@ _DATE = re.compile(
     rf"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
-_QUOTE = re.compile(r"[\"\u201c](?P<body>[^\"\u201c\u201d]{2,}?)[\"\u201d]")
+# A quotation stays inside its paragraph: an unbalanced mark elsewhere must not pair across paragraphs.
+_QUOTE = re.compile(r"[\"\u201c](?P<body>[^\"\u201c\u201d\n]{2,600}?)[\"\u201d]")
 _ACCORDING = re.compile(r"\baccording to\s+(?P<source>[^,.;:\"\u201c\u201d]{2,60})", re.IGNORECASE)
 _CLOSING_MARKS = (".", '"', "\u201d", ";")
 _WORD = re.compile(r"[\w'\u2019-]+")
@@ -275,7 +277,7 @@ def _entities(
 
 def _is_name_word(text: str, token: Token, is_sentence_start: bool) -> bool:
     word = text[token.span.start : token.span.end]
-    if not word[:1].isupper() or word.isdigit() or token.norm in _CALENDAR:
+    if not word[:1].isupper() or word.isdigit() or token.norm in _CALENDAR or token.norm in _NUMBER_NAMES:
         return False
     if is_sentence_start:
         return token.norm in _HONORIFICS or zipf(token.norm) < _START_NAME_MAX_ZIPF

@@ -25,12 +25,12 @@ HEDGES: frozenset[str] = frozenset(
         "likely",
         "unlikely",
         "apparently",
-        "appears",
-        "appeared",
-        "appear",
+        "appears to",
+        "appeared to",
+        "appear to",
         "seems",
         "seemed",
-        "seem",
+        "seem to",
         "suggest",
         "suggests",
         "suggested",
@@ -107,8 +107,36 @@ BOOSTERS: frozenset[str] = frozenset(
         "entirely",
         "fully",
         "completely",
-        "every",
         "must",
+    }
+)
+
+# Modals of ability and possibility that rewrites add for style ("could attract", "can spare"): only
+# their loss counts as hardening, their addition alone is not softening (Coates 1983 ch. 5 "root" use).
+WEAK_HEDGES: frozenset[str] = frozenset({"could", "can be", "possible", "hope", "hopes", "hoped"})
+
+# The booster adverbs (Hyland 2005; Biber et al. 1999 section 10.2.3): unlike "will" or "shows",
+# which rewrites use freely for tense and style, adding one of these asserts certainty by itself.
+BOOSTER_ADVERBS: frozenset[str] = frozenset(
+    {
+        "definitely",
+        "certainly",
+        "clearly",
+        "obviously",
+        "undoubtedly",
+        "undeniably",
+        "surely",
+        "indeed",
+        "in fact",
+        "of course",
+        "no doubt",
+        "without doubt",
+        "beyond doubt",
+        "evidently",
+        "currently",
+        "virtually",
+        "entirely",
+        "completely",
     }
 )
 
@@ -243,6 +271,12 @@ REPORTING_VERBS: frozenset[str] = frozenset(
         "quoted",
         "thinks",
     }
+)
+
+# Verbs of belief and classification: an attributed opinion rather than reported fact (the
+# "cognition" reporting verbs of Thompson & Ye 1991, table 2).
+BELIEF_VERBS: frozenset[str] = frozenset(
+    {"believes", "believed", "thinks", "claimed", "claims", "argued", "argues", "insisted", "insists"}
 )
 
 # Vague sources stand for a named one: the "weasel words" of the CoNLL-2010 Wikipedia task
