@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -219,6 +221,71 @@ def test_changes_render_balanced_and_quote_their_spans_exactly(
                 assert parsed.marked[(str(index), side)] == span.slice(texts[side])
                 assert f"c{index}-{side}" in parsed.ids
                 assert f"#c{index}-{side}" in parsed.hrefs
+
+
+@st.composite
+def _highlights_in(draw: st.DrawFn, length: int) -> list[Highlight]:
+    bounds = st.integers(min_value=0, max_value=length)
+    kinds = st.sampled_from(list(ChangeKind))
+    highlights = []
+    for index in range(draw(st.integers(min_value=0, max_value=6))):
+        start, end = sorted((draw(bounds), draw(bounds)))
+        highlights.append(Highlight(Span(start, end), draw(kinds), index))
+    return highlights
+
+
+@given(highlights=_highlights_in(40), start=st.integers(0, 40), end=st.integers(0, 40))
+def test_segments_partition_the_span_and_list_exactly_the_covering_highlights(
+    highlights: list[Highlight], start: int, end: int
+) -> None:
+    span = Span(min(start, end), max(start, end))
+    segments = split_highlights(span, highlights)
+    if span.end == span.start:
+        assert segments == ()
+        return
+    assert segments[0].span.start == span.start and segments[-1].span.end == span.end
+    assert all(left.span.end == right.span.start for left, right in pairwise(segments))
+    boundaries = {h.span.start for h in highlights} | {h.span.end for h in highlights}
+    assert {p for p in boundaries if span.start < p < span.end} <= {
+        segment.span.start for segment in segments
+    }
+    for segment in segments:
+        covering = {
+            h for h in highlights if h.span.start <= segment.span.start and h.span.end >= segment.span.end
+        }
+        assert set(segment.highlights) == covering
+        assert segment.span.end > segment.span.start
+        outermost_first = [(h.span.start, -h.span.end) for h in segment.highlights]
+        assert outermost_first == sorted(outermost_first)
+
+
+_HOSTILE_ALPHABET = st.sampled_from(list("ab <>&\"'=/;x"))
+
+
+@given(
+    body=st.text(alphabet=_HOSTILE_ALPHABET, max_size=40),
+    original=_highlights_in(42),
+    derivative=_highlights_in(42),
+)
+def test_any_text_and_changes_render_balanced_and_exact(
+    seeds: Comparison, body: str, original: list[Highlight], derivative: list[Highlight]
+) -> None:
+    text = f"x{body}x"
+    a, b = Document(id="a", text=text), Document(id="b", text=text[::-1])
+    changes = tuple(
+        FactChange(ChangeKind.ALTERED, text, _clip(o.span, len(text)), _clip(d.span, len(text)))
+        for o, d in zip(original, derivative, strict=False)
+    )
+    comparison = replace(seeds, a=a, b=b, alignment=(), fact_diff=FactDiff(a, b, changes))
+    parsed = _parse(comparison_html(comparison))
+    for index, change in enumerate(changes):
+        for side, span, document in (("original", change.original, a), ("derivative", change.derivative, b)):
+            if span is not None and span.end > span.start:
+                assert parsed.marked[(str(index), side)] == span.slice(document.text)
+
+
+def _clip(span: Span, length: int) -> Span:
+    return Span(min(span.start, length), min(span.end, length))
 
 
 # --- layout --------------------------------------------------------------------------------------
