@@ -28,6 +28,7 @@ _KIND_HELP = MappingProxyType(
     }
 )
 _QUOTE_MAX_CHARS = 120
+_NO_DIFF = "No fact diff: fact changes are listed when one document derives from the other."
 _ARROW = " \u2192 "
 _DOT = " \u00b7 "
 
@@ -67,6 +68,10 @@ def _comparison_page(comparison: Comparison, heading: str, navigation: str) -> s
     )
     markers = _moved_markers(layout, left, right)
     texts = "".join(_row_html(row, left, right, anchored, markers) for row in layout.rows)
+    if comparison.fact_diff is None:
+        facts = f'<section class="changes"><p>{_NO_DIFF}</p></section>'
+    else:
+        facts = _legend_html(changes) + _changes_html(changes, left, right, anchored)
     if verdict.is_derived and verdict.kind is not None:
         how = "by publication time" if verdict.direction_by_time else "by content"
         summary = f"Derived: {verdict.kind}, original chosen {how}"
@@ -77,7 +82,7 @@ def _comparison_page(comparison: Comparison, heading: str, navigation: str) -> s
         f'<p class="verdict" id="verdict">{escape(summary)} '
         f'<span class="confidence">confidence {verdict.confidence:.2f}</span></p>'
         f'<dl class="documents">{_document_html(left)}{_document_html(right)}</dl></header>'
-        f"{_legend_html(changes)}{_changes_html(changes, left, right, anchored)}"
+        f"{facts}"
         f'<section class="texts" aria-label="Both texts side by side">'
         f'<div class="row headings"><h2 class="cell">{escape(_side_label(left))}</h2>'
         f'<h2 class="cell">{escape(_side_label(right))}</h2></div>{texts}</section>'
