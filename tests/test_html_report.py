@@ -17,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
 from dedup import compare, load_document
 from dedup.cli import cli
@@ -738,7 +739,8 @@ def test_report_dir_index_lists_newest_first_and_links_to_pages(
     ]
     assert "light_edit" in entries[0] and "partial" in entries[2]
     assert browser.execute_script("return typeof window.pwned") == "undefined"
-    browser.execute_script("document.querySelectorAll('.flags a')[1].click()")
+    # A WebDriver click waits for the navigation it starts, unlike a click from script.
+    browser.find_elements(By.CSS_SELECTOR, ".flags a")[1].click()
     heading = browser.execute_script("return document.querySelector('h1').textContent")
     assert heading == "dedup flag seeds"
     assert _highlighted(browser)
