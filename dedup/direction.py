@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 import numpy as np
 import numpy.typing as npt
@@ -11,19 +10,6 @@ import numpy.typing as npt
 from dedup.model import DirectionSignals
 from dedup.profile import Profile
 from dedup.settings import DEFAULT_SETTINGS, Settings
-
-_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
-# Stock phrases of generated and padded news copy, gathered from published lists of overused LLM
-# vocabulary (e.g. Liang et al. 2024, "Mapping the Increasing Use of LLMs in Scientific Papers") and
-# SEO writing guides; general English, none tied to any story.
-_FILLER = re.compile(
-    r"\b(?:in conclusion|overall|it is (?:important|worth) (?:to note|noting)|remains to be seen|"
-    r"in today's|landscape|crucial|significant(?:ly)?|notably|furthermore|moreover|additionally|"
-    r"however|various|several|numerous|key|highlight(?:s|ed|ing)?|underscore[sd]?|amid|"
-    r"stakeholders?|ensure|potential(?:ly)?|ultimately|as (?:such|a result)|navigate|delve|robust|"
-    r"comprehensive|pivotal)\b",
-    re.IGNORECASE,
-)
 
 
 def direction_signals(
@@ -48,8 +34,8 @@ def direction_signals(
         content_containment=_containment_gap(a.content_terms, b.content_terms),
         specificity=100
         * ((len(a.numbers) + len(a.names)) / words_a - (len(b.numbers) + len(b.names)) / words_b),
-        quote_density=100 * (_count(_QUOTE_MARK, a) / words_a - _count(_QUOTE_MARK, b) / words_b),
-        filler_density=100 * (_count(_FILLER, b) / words_b - _count(_FILLER, a) / words_a),
+        quote_density=100 * (a.quote_marks / words_a - b.quote_marks / words_b),
+        filler_density=100 * (b.filler_phrases / words_b - a.filler_phrases / words_a),
         length_ratio=math.log(words_a / words_b),
         coverage=coverage,
         rare_term_count_ratio=math.log((1 + len(a.rare_terms)) / (1 + len(b.rare_terms))),
@@ -60,7 +46,3 @@ def _containment_gap(of_a: frozenset[str], of_b: frozenset[str]) -> float:
     """Share of b's items found in a, minus the share of a's items found in b."""
     shared = len(of_a & of_b)
     return shared / max(1, len(of_b)) - shared / max(1, len(of_a))
-
-
-def _count(pattern: re.Pattern[str], profile: Profile) -> int:
-    return len(pattern.findall(profile.document.text))

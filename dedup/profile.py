@@ -15,7 +15,10 @@ from dedup.quotes import quote_spans
 from dedup.rarity import is_rare, zipf
 from dedup.sentences import split_sentences
 from dedup.settings import DEFAULT_SETTINGS, Settings
+from dedup.style import count_filler, count_quote_marks
 
+# Words rarer than this (Zipf scale) are "specific": names, technical terms, less common verbs.
+SPECIFIC_MAX_ZIPF = 4.5
 # An informative sentence has at least this many words and one word rarer than this Zipf frequency.
 _INFORMATIVE_MIN_WORDS = 6
 _INFORMATIVE_MAX_ZIPF = 4.0
@@ -38,11 +41,15 @@ class Profile:
     document_vector: sp.csr_matrix
     informative: tuple[bool, ...]  # per sentence: states something specific (see _is_informative)
     content_sequence: tuple[str, ...]  # content words in reading order
+    specific_sequence: tuple[str, ...]  # the less common of them (Zipf < 4.5)
+    rare_sequence: tuple[str, ...]  # the rare ones
     content_terms: frozenset[str]
     rare_terms: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
     word_count: int
+    quote_marks: int
+    filler_phrases: int
 
 
 def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) -> Profile:
@@ -80,11 +87,15 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
             for (first, last), content in zip(sentence_tokens, content_by_sentence, strict=True)
         ),
         content_sequence=tuple(all_content),
+        specific_sequence=tuple(word for word in all_content if zipf(word) < SPECIFIC_MAX_ZIPF),
+        rare_sequence=tuple(word for word in all_content if is_rare(word)),
         content_terms=content_terms,
         rare_terms=frozenset(term for term in content_terms if is_rare(term)),
         numbers=frozenset(term for term in content_terms if any(ch.isdigit() for ch in term)),
         names=_names(text, tokens, sentences),
         word_count=len(tokens),
+        quote_marks=count_quote_marks(text),
+        filler_phrases=count_filler(text),
     )
 
 

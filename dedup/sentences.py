@@ -1,16 +1,17 @@
-"""Split a text into sentence spans with syntok."""
+"""Split a text into sentence spans with BlingFire, paragraph by paragraph."""
 
 from __future__ import annotations
 
 import re
 
-import syntok.segmenter as syntok_segmenter
+import blingfire
 
 from dedup.model import Sentence, Span
 from dedup.normalize import mask_markup
 
-# Scraped text often loses the space after a full stop ("the Post.Zakaria said"); syntok cannot see
-# a boundary there, so the splitter reads a copy with a space put back and maps offsets home.
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+# Scraped text often loses the space after a full stop ("the Post.Zakaria said"); the splitter
+# cannot see a boundary there, so it reads a copy with a space put back and maps offsets home.
 _GLUED_BOUNDARY = re.compile(
     r"(?<=[a-z0-9)][.!?])(?=[\u201c\u2018]?[A-Z][a-z])|(?<=[.!?][\"\u201d\u2019])(?=[A-Z])"
 )
@@ -19,20 +20,26 @@ _GLUED_BOUNDARY = re.compile(
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Return the sentences of `text`, each a span into it; a paragraph break always ends one.
 
-    syntok keeps absolute offsets and handles abbreviations ("U.S.", "Mr.") and decimals, at about
-    a third of pysbd's cost on news text. Markup is blanked before splitting.
+    BlingFire (Microsoft's finite-state tokenizer, a compiled model shipped in its wheel) handles
+    abbreviations ("U.S.", "Mr.") and decimals at about a tenth of syntok's cost and a thirtieth
+    of pysbd's, which matters because every profiled document is split. Markup is blanked first.
     """
-    view, to_original = _splitting_view(mask_markup(text))
+    masked = mask_markup(text)
     spans = []
-    for paragraph in syntok_segmenter.analyze(view):
-        for sentence in paragraph:
-            tokens = [token for token in sentence if token.value]
-            if tokens:
-                last = tokens[-1]
-                start = to_original[tokens[0].offset]
-                end = to_original[last.offset + len(last.value) - 1] + 1
-                spans.append(Span(start, end))
+    for paragraph in _PARAGRAPH.finditer(masked):
+        if paragraph.group().strip():
+            spans.extend(_split_paragraph(paragraph.group(), paragraph.start()))
     return tuple(Sentence(index, span) for index, span in enumerate(spans))
+
+
+def _split_paragraph(paragraph: str, offset: int) -> list[Span]:
+    view, to_original = _splitting_view(paragraph)
+    _, boundaries = blingfire.text_to_sentences_and_offsets(view)
+    spans = []
+    for start, end in boundaries:
+        if end > start and view[start:end].strip():
+            spans.append(Span(offset + to_original[start], offset + to_original[end - 1] + 1))
+    return spans
 
 
 def _splitting_view(text: str) -> tuple[str, list[int]]:

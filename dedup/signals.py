@@ -12,7 +12,7 @@ import numpy.typing as npt
 from dedup.minhash import containment, estimate_jaccard
 from dedup.model import Scores
 from dedup.profile import Profile
-from dedup.rarity import RARE_MAX_ZIPF, idf, zipf
+from dedup.rarity import idf
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.tfidf import cosine, cosine_matrix
 
@@ -21,7 +21,7 @@ def sentence_similarity(a: Profile, b: Profile) -> npt.NDArray[np.float64]:
     """Return the TF-IDF cosine of every sentence of a (rows) with every sentence of b (columns)."""
     if not a.sentences or not b.sentences:
         return np.zeros((len(a.sentences), len(b.sentences)))
-    return np.asarray(cosine_matrix(a.sentence_vectors, b.sentence_vectors).toarray(), dtype=np.float64)
+    return cosine_matrix(a.sentence_vectors, b.sentence_vectors)
 
 
 def score_pair(
@@ -72,14 +72,12 @@ def score_pair(
         / (min(len(names_numbers_a), len(names_numbers_b)) + 1),
         rare_term_order=_first_mention_order(a, b, shared_rare)
         / max(1, min(len(a.rare_terms), len(b.rare_terms))),
-        content_sequence_overlap=_sequence_overlap(a, b, None),
-        specific_sequence_overlap=_sequence_overlap(a, b, _SPECIFIC_MAX_ZIPF),
-        rare_sequence_overlap=_sequence_overlap(a, b, RARE_MAX_ZIPF),
+        content_sequence_overlap=_sequence_overlap(a.content_sequence, b.content_sequence),
+        specific_sequence_overlap=_sequence_overlap(a.specific_sequence, b.specific_sequence),
+        rare_sequence_overlap=_sequence_overlap(a.rare_sequence, b.rare_sequence),
     )
 
 
-# Words rarer than this (Zipf scale) are "specific": names, technical terms, less common verbs.
-_SPECIFIC_MAX_ZIPF = 4.5
 # Local alignment: a matched sentence pair gains its similarity minus this; a skipped sentence costs
 # the gap penalty. A run worth ~3 strong pairs maps to about 0.63.
 _LOCAL_MATCH_OFFSET = 0.2
@@ -220,12 +218,8 @@ def _position_agreement(similarity: npt.NDArray[np.float64], threshold: float) -
     return float(np.count_nonzero(np.abs(position_a - position_b) < _POSITION_TOLERANCE))
 
 
-def _sequence_overlap(a: Profile, b: Profile, max_zipf: float | None) -> float:
-    """Longest common subsequence of two content-word sequences, as a share of the shorter one."""
-    first, second = a.content_sequence, b.content_sequence
-    if max_zipf is not None:
-        first = tuple(word for word in first if zipf(word) < max_zipf)
-        second = tuple(word for word in second if zipf(word) < max_zipf)
+def _sequence_overlap(first: tuple[str, ...], second: tuple[str, ...]) -> float:
+    """Longest common subsequence of two word sequences, as a share of the shorter one."""
     shorter = min(len(first), len(second))
     return _lcs_length(first, second) / shorter if shorter else 0.0
 

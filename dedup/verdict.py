@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict
+from dataclasses import fields
 
 from dedup import weights
 from dedup.model import DerivationKind, DirectionSignals, Document, Scores, Side, Verdict
@@ -14,11 +14,14 @@ _DIRECTION_TIE = 1e-6
 # Log terms let weak signals multiply rather than add: a high score on one kind of evidence then
 # outweighs low scores on others, which is how partial reuse and paraphrase differ.
 _LOG_FLOOR = 0.01
+# dataclasses.asdict deep-copies; reading the fields by name is a tenth of the cost per comparison.
+_SCORE_NAMES = tuple(field.name for field in fields(Scores))
+_DIRECTION_NAMES = tuple(field.name for field in fields(DirectionSignals))
 
 
 def derived_features(scores: Scores) -> dict[str, float]:
     """Return the verdict model's inputs: each score and its logarithm."""
-    values = asdict(scores)
+    values = {name: getattr(scores, name) for name in _SCORE_NAMES}
     features = dict(values)
     features.update({f"log_{name}": math.log(max(0.0, value) + _LOG_FLOOR) for name, value in values.items()})
     return features
@@ -33,7 +36,7 @@ def derived_probability(scores: Scores) -> float:
 
 def a_is_original_probability(direction: DirectionSignals) -> float:
     """Return the fitted probability that a, not b, is the original."""
-    values = asdict(direction)
+    values = {name: getattr(direction, name) for name in _DIRECTION_NAMES}
     return _sigmoid(sum(w * values[name] for name, w in weights.DIRECTION_WEIGHTS.items()))
 
 
