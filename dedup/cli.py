@@ -10,6 +10,7 @@ import click
 from tqdm import tqdm
 
 from dedup.compare import compare as compare_documents
+from dedup.distributed import DEFAULT_QUEUE_SETTINGS, QueueSettings
 from dedup.errors import DedupError, InputError
 from dedup.factdiff import diff_facts
 from dedup.html_report import comparison_html, write_html, write_report_dir
@@ -102,6 +103,35 @@ def diff(original: str, derivative: str, as_json: bool) -> None:
     type=click.Path(file_okay=False),
     help="At the end, write an HTML page per kept flag and an index.html here.",
 )
+@click.option(
+    "--retain-days",
+    type=click.FloatRange(min=0.0, min_open=True),
+    help="Redis: expire indexed documents this many days after they were added.",
+)
+@click.option(
+    "--retry-for",
+    "retry_s",
+    type=click.FloatRange(min=0.0),
+    default=30.0,
+    show_default=True,
+    help="Redis: seconds to keep retrying an unreachable server before giving up.",
+)
+@click.option(
+    "--claim-idle",
+    "claim_idle_s",
+    type=click.FloatRange(min=0.0),
+    default=DEFAULT_QUEUE_SETTINGS.claim_idle_s,
+    show_default=True,
+    help="Redis: seconds before the items a silent scanner claimed or took are taken over.",
+)
+@click.option(
+    "--queue-batch",
+    "batch_size",
+    type=click.IntRange(min=1),
+    default=DEFAULT_QUEUE_SETTINGS.batch_size,
+    show_default=True,
+    help="Redis: items queued and taken per round trip.",
+)
 def scan(
     sources: tuple[str, ...],
     index_location: str,
@@ -109,11 +139,20 @@ def scan(
     watch: bool,
     interval_s: float,
     report_dir: str | None,
+    retain_days: float | None,
+    retry_s: float,
+    claim_idle_s: float,
+    batch_size: int,
 ) -> None:
-    """Flag items of SOURCES (feeds, URLs, JSONL, HTML, text, folders) derived from indexed ones."""
-    options = ScanOptions(watch_interval_s=interval_s if watch else None)
+    """Flag items of SOURCES (feeds, URLs, JSONL, HTML, text, folders) derived from indexed ones.
+
+    With a redis:// index, any number of scans may share it and each item is judged once.
+    """
+    queue = QueueSettings(batch_size=batch_size, claim_idle_s=claim_idle_s)
+    options = ScanOptions(watch_interval_s=interval_s if watch else None, queue=queue)
     tally = ScanTally()
-    with open_index(index_location) as index, _ScanOutput(out_file, tally) as output:
+    index = open_index(index_location, retain_days=retain_days, retry_s=retry_s)
+    with index, _ScanOutput(out_file, tally) as output:
         try:
             for flag in scan_sources(sources, index, options, on_step=output.step):
                 output.flag(flag)

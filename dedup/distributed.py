@@ -2,16 +2,19 @@
 
 How the work is split (all of it Redis's own machinery, no home-made locks):
 
-1. Claim. A scanner that reads an item runs one Lua script (dedup.index.redis_scripts.ENQUEUE):
-   if no record has the item's id, it registers the record under the next number n and XADDs n to
-   the queue stream. Two scanners reading the same feed race on that script; one wins, the other
-   sees the id and moves on.
+1. Claim. A scanner about to sketch an item it read claims it (Lua: SET NX with an expiry, and
+   the next number n from a counter), so two scanners reading one feed split the work and the
+   numbers follow the order items were read in. After sketching, one script (ENQUEUE in
+   dedup.index.redis_scripts) registers the record under n, unless its id is known, and XADDs n
+   to the queue stream; that id check, not the claim, keeps an item queued once.
 2. Deal. Every scanner reads the stream in one consumer group (XREADGROUP ... ">"), so each entry
    goes to exactly one of them. Entries a scanner read but never acknowledged stay in the group's
    pending list; once idle for `claim_idle_s` another scanner takes them over with XAUTOCLAIM.
 3. Judge. Record n is compared with the records numbered below n and no others, exactly what a
-   lone scanner would have indexed when it reached that item. So the flags do not depend on how
-   many scanners ran or who judged what: their union equals a single scanner's flags.
+   lone scanner would have indexed when it reached that item; a scanner about to judge n first
+   waits until every number below n is registered or its claim has lapsed (READY). So the flags
+   do not depend on how many scanners ran or who judged what: their union equals a lone
+   scanner's flags.
 4. Commit. The flags, the record's done bit and the XACK/XDEL of its entry are one Lua script
    (COMMIT). If a taken-over item was in fact finished by its first scanner, the done bit makes
    the second commit a no-op, so no flag is kept twice.
@@ -25,11 +28,12 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Protocol, Self, runtime_checkable
+from typing import Any, Literal, Protocol, Self, runtime_checkable
 
 from dedup.index.base import IndexRecord, IndexStore
 from dedup.model import Flag
@@ -49,6 +53,10 @@ class QueueSettings:
 
 
 DEFAULT_QUEUE_SETTINGS = QueueSettings()
+
+
+ClaimState = Literal["ours", "indexed", "theirs"]
+"""Where an item stands when a scanner reads it: its to queue, already indexed, or another's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +115,20 @@ class SharedIndex(Protocol):
         """Yield every kept flag once, in commit order."""
         ...
 
-    def enqueue_many(self, records: Sequence[IndexRecord]) -> list[int | None]:
-        """Claim and queue records; each one's number, or None where another scanner had it."""
+    def enqueue_many(self, records: Sequence[tuple[IndexRecord, int]]) -> list[int | None]:
+        """Register and queue (record, claimed number) pairs; each one's number, None if known."""
+        ...
+
+    def claim(self, item_id: str, scanner: str, lifetime_s: float) -> tuple[ClaimState, int]:
+        """Claim an item to read and queue, unless indexed or another's; our number or 0."""
+        ...
+
+    def is_ready(self, number: int) -> bool:
+        """Tell whether every item numbered below `number` is registered (or its claim lapsed)."""
+        ...
+
+    def claim_states(self, item_ids: Sequence[str]) -> list[ClaimState | None]:
+        """Tell per item: indexed, claimed by a scanner ("theirs"), or neither (None)."""
         ...
 
     def records_by_number(self, numbers: Sequence[int]) -> list[IndexRecord | None]:
@@ -166,9 +186,9 @@ def scan_shared(
 ) -> Iterator[Flag]:
     """Queue what `read` reads, judge queued items with the other scanners, yield kept flags.
 
-    `read(view)` is scan's reading loop run against `view`, an IndexStore whose `add` queues the
-    record (in batches) instead of storing it, whose `candidates` are empty (judging happens off
-    the queue) and whose `checkpoint` first sends the batch, so a source is marked read only once
+    `read(view)` is scan's reading loop run against `view`, a QueueingIndex: its `get` claims
+    the item, its `add` queues the record (in batches) instead of storing it, its `candidates`
+    are empty (judging happens off the queue), and its `checkpoint` marks a source read only once
     its items are safely queued. It yields once per entry read; between batches this scanner
     judges a batch of queued items. Yields the flags this scanner committed, each once across all
     scanners, and returns when `read` is done and the shared queue is empty.
@@ -178,7 +198,7 @@ def scan_shared(
     """
     worker = _Worker(index, judge, settings, consumer or consumer_name())
     worker.join_group()
-    view = QueueingIndex(index, settings.batch_size)
+    view = QueueingIndex(index, settings, worker.consumer)
     for _ in read(view):
         if view.take_sent():
             flags, _ = worker.work_once(block=False)
@@ -192,19 +212,30 @@ def scan_shared(
 
 
 class QueueingIndex:
-    """The IndexStore that scan's reading loop writes to in shared mode: adds go to the queue."""
+    """The IndexStore that scan's reading loop writes to in shared mode: adds go to the queue.
 
-    def __init__(self, index: SharedIndex, batch_size: int) -> None:
+    Before the loop sketches an item it asks `get`, which here also claims the item for this
+    scanner (SET NX with an expiry): two scanners reading one feed then split the sketching
+    instead of both doing it. An item another scanner claimed is skipped, and the source is
+    checkpointed only once every such item has been queued by its claimant; if a claim lapses
+    with the item unqueued (its scanner died), the checkpoint is not written, so a later pass
+    reads the source again.
+    """
+
+    def __init__(self, index: SharedIndex, settings: QueueSettings, scanner: str) -> None:
         self.index = index
-        self.batch_size = batch_size
-        self._batch: list[IndexRecord] = []
+        self.settings = settings
+        self.scanner = scanner
+        self._batch: list[tuple[IndexRecord, int]] = []
+        self._numbers: dict[str, int] = {}
         self._has_sent = False
+        self._theirs: list[str] = []
 
     def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
         """Queue `record` (judged later, off the queue, so `flags` is empty); True."""
         del flags
-        self._batch.append(record)
-        if len(self._batch) >= self.batch_size:
+        self._batch.append((record, self._numbers.pop(record.id, 0)))
+        if len(self._batch) >= self.settings.batch_size:
             self.send()
         return True
 
@@ -213,8 +244,14 @@ class QueueingIndex:
         return [self.add(record, flags) for record, flags in entries]
 
     def get(self, item_id: str) -> IndexRecord | None:
-        """Return the stored record, so the reading loop skips items already claimed."""
-        return self.index.get(item_id)
+        """Claim the item: None when it is this scanner's to read, else a placeholder to skip it."""
+        state, number = self.index.claim(item_id, self.scanner, self.settings.claim_idle_s)
+        if state == "ours":
+            self._numbers[item_id] = number
+            return None
+        if state == "theirs":
+            self._theirs.append(item_id)
+        return IndexRecord(item_id, "", "", None, None, None, (), b"")
 
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
@@ -224,8 +261,16 @@ class QueueingIndex:
         return []
 
     def checkpoint(self, source: str, position: str) -> None:
-        """Send the batch, then record the position, so nothing before it is left unqueued."""
+        """Record the position once everything read before it is queued, by us or by others."""
         self.send()
+        theirs, self._theirs = self._theirs, []
+        while theirs:
+            states = self.index.claim_states(theirs)
+            if None in states:
+                return  # a claimant died before queueing: leave the source to be read again
+            theirs = [item_id for item_id, state in zip(theirs, states, strict=True) if state == "theirs"]
+            if theirs:
+                time.sleep(self.settings.wait_s)
         self.index.checkpoint(source, position)
 
     def last_checkpoint(self, source: str) -> str | None:
@@ -299,10 +344,12 @@ class _Worker:
         if not entries:
             return [], 0
         records = self.index.records_by_number([entry.number for entry in entries])
-        judged = [
-            (entry, () if record is None else tuple(self.judge(record, _Before(self.index, entry.number))))
-            for entry, record in zip(entries, records, strict=True)
-        ]
+        judged = []
+        for entry, record in zip(entries, records, strict=True):
+            while not self.index.is_ready(entry.number):
+                time.sleep(self.settings.wait_s)  # an item read before it is still being sketched
+            flags = () if record is None else tuple(self.judge(record, _Before(self.index, entry.number)))
+            judged.append((entry, flags))
         kept: list[Flag] = []
         for _, flags in self.index.commit_many(self.settings.group, judged):
             kept.extend(flags)

@@ -16,6 +16,7 @@ from dedup.candidates import (
     sketch_text,
 )
 from dedup.compare import compare
+from dedup.distributed import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex, scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
@@ -43,6 +44,8 @@ class ScanOptions:
     max_compares: int = 5
     watch_interval_s: float | None = None
     fetch_timeout_s: float = 10.0
+    # How scanners sharing one Redis index split the work (dedup.distributed).
+    queue: QueueSettings = DEFAULT_QUEUE_SETTINGS
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,8 @@ class ScanStep:
     flags: int = 0
     compared: int = 0
     error: DedupError | None = None
+    # False for an item judged off a shared queue: the scanner that read it counted it as read.
+    is_read: bool = True
 
 
 @dataclass(slots=True)
@@ -74,7 +79,7 @@ class ScanTally:
         if step.error is not None:
             self.skipped += 1
             return
-        self.read += 1
+        self.read += int(step.is_read)
         self.new += int(step.is_new)
         self.flagged += int(step.flags > 0)
         self.flags += step.flags
@@ -131,8 +136,11 @@ def scan(
         ...         print(flag.kind, flag.item.id, "<-", flag.source.id)
     """
     report = on_step or _ignore
-    yield from _emit(index, _pending_flags(index))
     source_list = [str(source) for source in sources]
+    if isinstance(index, SharedIndex):  # Redis: maybe several scanners; see dedup.distributed
+        yield from _scan_shared(source_list, index, options, report)
+        return
+    yield from _emit(index, _pending_flags(index))
     while True:
         for source in source_list:
             yield from _emit(index, _scan_source(source, index, options, report))
@@ -252,7 +260,7 @@ def _scan_document(
     return ScanStep(source, document.id, is_new=is_new, flags=len(kept), compared=len(shortlist)), kept
 
 
-def _shortlist(sketch: Sketch, index: IndexStore, options: ScanOptions) -> list[IndexRecord]:
+def _shortlist(sketch: Sketch, index: CandidateView, options: ScanOptions) -> list[IndexRecord]:
     """Indexed items worth a full compare: enough shared keys, then a close enough sketch."""
     stage = options.candidates
     scored: list[tuple[float, IndexRecord]] = []
@@ -318,3 +326,41 @@ def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> s
 
 def _ref(document: Document) -> ItemRef:
     return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
+
+
+# -- several scanners on one Redis index ----------------------------------------------------------
+
+
+def _scan_shared(
+    sources: list[str], index: SharedIndex, options: ScanOptions, report: Callable[[ScanStep], None]
+) -> Iterator[Flag]:
+    """Read the sources into the shared queue and judge queued items, as dedup.distributed says.
+
+    The reading loop is the one above, run against a view of the index that queues each new item
+    instead of judging it; each item is judged when it comes off the queue, against the items
+    queued before it, so any number of scanners keep the flags a lone one would.
+    """
+
+    def read(view: IndexStore) -> Iterator[None]:
+        for source in sources:
+            for step, _ in _read_and_scan(source, view, options):
+                report(step)
+                yield None
+
+    def judge(record: IndexRecord, view: CandidateView) -> tuple[Flag, ...]:
+        document = Document(
+            id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
+        )
+        sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
+        chosen = _shortlist(sketch, view, options)
+        flags = _judge(document, sketch, chosen, options)
+        report(
+            ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)
+        )
+        return flags
+
+    while True:
+        yield from scan_shared(index, read, judge, options.queue)
+        if options.watch_interval_s is None:
+            return
+        time.sleep(options.watch_interval_s)

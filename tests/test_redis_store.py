@@ -12,6 +12,7 @@ import redis
 from dedup.errors import IndexCorruptError, IndexSettingsError, IndexStoreError, IndexUnavailableError
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
+from dedup.index.redis_scripts import RedisKeys
 from dedup.index.redis_store import RedisOptions, RedisStore, redact_url
 from dedup.model import DerivationKind, Flag, ItemRef
 from dedup.settings import DEFAULT_SETTINGS
@@ -170,7 +171,7 @@ def test_retention_sets_expiry_and_expired_records_vanish(redis_url: str) -> Non
         ttl = client.ttl("dedup:doc:1")
         assert 2 * 86400 - 60 < ttl <= 2 * 86400
         assert client.ttl("dedup:id:item-1") == ttl
-        assert client.ttl(store._keys.buckets(["a"])[0]) > 0
+        assert client.ttl(RedisKeys.under("dedup:").buckets(["a"])[0]) > 0
         # what expiry does, done at once: the record's keys are gone, the bucket still names it
         client.delete("dedup:doc:1", "dedup:id:item-1")
         assert store.get("item-1") is None
@@ -225,3 +226,37 @@ def test_the_key_cut_counts_only_records_before_the_bound(redis_url: str) -> Non
         assert store.candidates_many([["common", "own1"]], 10, max_key_items=2, before=[3]) == [
             [("item-1", 2), ("item-2", 1)]
         ]
+
+
+def test_claims_number_items_in_reading_order(redis_url: str) -> None:
+    with RedisStore(redis_url, SIGNATURES) as store:
+        assert store.claim("item-1", "scanner-a", 60) == ("ours", 1)
+        assert store.claim("item-2", "scanner-b", 60) == ("ours", 2)
+        assert store.claim("item-1", "scanner-b", 60) == ("theirs", 0)
+        assert store.claim("item-1", "scanner-a", 60) == ("ours", 1)  # reading it again
+        # scanner b sketches faster and registers item 2 first
+        assert store.enqueue_many([(record(2, ("k",)), 2)]) == [2]
+        assert not store.is_ready(2)  # item 1, read before it, is not registered yet
+        assert store.enqueue_many([(record(1, ("k",)), 1)]) == [1]
+        assert store.is_ready(2)
+        assert store.claim("item-1", "scanner-b", 60) == ("indexed", 0)
+        bucket = redis.Redis.from_url(redis_url).get(RedisKeys.under("dedup:").buckets(["k"])[0])
+        assert bucket == bytes([0, 0, 0, 1, 0, 0, 0, 2])  # ascending although registered 2, 1
+        assert store.candidates_many([["k"]], 10, before=[2]) == [[("item-1", 1)]]
+        assert store.enqueue_many([(record(1, ("k",)), 1)]) == [None]  # queued once
+
+
+def test_a_lapsed_claim_stops_blocking_and_its_item_comes_later(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url)
+    with RedisStore(redis_url, SIGNATURES) as store:
+        assert store.claim("item-1", "dead", 60) == ("ours", 1)
+        assert store.claim("item-2", "alive", 60) == ("ours", 2)
+        store.enqueue_many([(record(2, ("k",)), 2)])
+        assert not store.is_ready(2)
+        client.delete("dedup:claim:item-1")  # what the expiry does when its scanner dies
+        assert store.is_ready(2)
+        assert client.zcard("dedup:reading") == 0
+        assert store.claim("item-1", "alive", 60) == ("ours", 3)  # read again, later
+        assert store.enqueue_many([(record(1, ("k",)), 1)]) == [4]  # the dead claim's late write
+        assert store.enqueue_many([(record(1, ("k",)), 3)]) == [None]
+        assert client.zcard("dedup:reading") == 0

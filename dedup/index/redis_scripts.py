@@ -1,18 +1,23 @@
-"""The Lua scripts that make each Redis store operation atomic, with the key layout they assume.
+"""The Redis store's key layout and the Lua scripts that make each of its operations atomic.
 
 Key layout under a prefix P (default "dedup:"), one logical index per Redis database:
 
     P meta          hash    signature settings and schema version, written once, checked on open
-    P seq           string  counter; every record gets the next number n, in order of arrival
+    P seq           string  counter; every record gets the next number n when it is claimed or
+                            added, so numbers follow the order items were read in
+    P high          string  the highest number registered so far
     P id:<item id>  string  n of the record with that id (expires with --retain-days)
     P doc:<n>       string  the record: 2-byte id length, id, zlib body (redis_codec)
     P done          bitmap  bit n is set once record n and its flags are committed
     P k:<key>       string  bucket: the n of every record with this candidate key, 4 bytes each,
-                            big-endian, ascending (appended by the script that assigns n)
+                            big-endian, ascending (appended; inserted in place in the rare case
+                            that a scanner registers a number below one already registered)
     P flags         list    kept flags as JSON, in commit order
     P flag-ids      set     ids of the kept flags, so none is kept twice
     P checkpoints   hash    source -> position
     P queue         stream  records waiting to be scanned (dedup.distributed), field "n"
+    P claim:<id>    string  "<scanner>|<n>": who is reading that item now (SET NX PX, expires)
+    P reading       zset    ids claimed but not yet registered, scored by their number n
 
 Buckets hold record numbers, not item ids, so an index entry costs 4 bytes per key: datasketch's
 Redis storage kept the full item key in every bucket and in a directory hash beside them (its issue
@@ -27,6 +32,12 @@ a single Redis, not a cluster.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+_MAX_PLAIN_KEY = 24
+
 INIT = """
 -- KEYS[1] meta; ARGV: name, value, ... ; returns the stored pairs
 if redis.call('EXISTS', KEYS[1]) == 0 then
@@ -35,11 +46,36 @@ end
 return redis.call('HGETALL', KEYS[1])
 """
 
-_REGISTER = """
--- Registers one record under the next number n: its id key, its document, n appended to each of
--- its buckets (a newline-separated list of bucket names after `bucket_prefix`). Returns n.
-local function register(seq_key, id_key, doc_prefix, bucket_prefix, blob, buckets, retain_s)
-  local n = redis.call('INCR', seq_key)
+_NUMBER_AT = """
+local function number_at(key, index)
+  return (struct.unpack('>I4', redis.call('GETRANGE', key, index * 4, index * 4 + 3)))
+end
+
+-- The first position in a bucket of `size` numbers whose number is >= n (size if none).
+local function position_of(key, size, n)
+  local low, high = 0, size
+  while low < high do
+    local middle = math.floor((low + high) / 2)
+    if number_at(key, middle) < n then
+      low = middle + 1
+    else
+      high = middle
+    end
+  end
+  return low
+end
+"""
+
+_REGISTER = (
+    _NUMBER_AT
+    + """
+-- Registers one record under number n: its id key, its document, and n in each of its buckets
+-- (a newline-separated list of bucket names after `bucket_prefix`), keeping buckets ascending.
+local function register(n, high_key, id_key, doc_prefix, bucket_prefix, blob, buckets, retain_s)
+  local is_highest = n > tonumber(redis.call('GET', high_key) or '0')
+  if is_highest then
+    redis.call('SET', high_key, n)
+  end
   local doc_key = doc_prefix .. n
   if retain_s > 0 then
     redis.call('SET', id_key, n, 'EX', retain_s)
@@ -51,14 +87,19 @@ local function register(seq_key, id_key, doc_prefix, bucket_prefix, blob, bucket
   local packed = struct.pack('>I4', n)
   for name in string.gmatch(buckets, '[^\\n]+') do
     local bucket = bucket_prefix .. name
-    redis.call('APPEND', bucket, packed)
+    if is_highest then
+      redis.call('APPEND', bucket, packed)
+    else
+      local at = position_of(bucket, redis.call('STRLEN', bucket) / 4, n) * 4
+      redis.call('SETRANGE', bucket, at, packed .. redis.call('GETRANGE', bucket, at, -1))
+    end
     if retain_s > 0 then
       redis.call('EXPIRE', bucket, retain_s)
     end
   end
-  return n
 end
 """
+)
 
 _KEEP_FLAGS = """
 -- `count` flag id/JSON pairs in ARGV from `first`; returns 1/0 per flag: kept now or kept before
@@ -80,7 +121,7 @@ ADD = (
     _REGISTER
     + _KEEP_FLAGS
     + """
--- KEYS: seq, done, flags, flag-ids
+-- KEYS: seq, done, flags, flag-ids, high
 -- ARGV: id prefix, doc prefix, bucket prefix, retain_s, then per record:
 --       id, blob, bucket names, flag count, flag id/JSON pairs
 -- Each record with its flags is one step of this script, so it is committed whole. Returns per
@@ -98,7 +139,8 @@ while index <= #ARGV do
     result = {0}
   else
     if not n then
-      n = register(KEYS[1], id_key, doc_prefix, bucket_prefix, ARGV[index + 1], ARGV[index + 2], retain_s)
+      n = redis.call('INCR', KEYS[1])
+      register(n, KEYS[5], id_key, doc_prefix, bucket_prefix, ARGV[index + 1], ARGV[index + 2], retain_s)
     end
     redis.call('SETBIT', KEYS[2], n, 1)
     result = keep_flags(KEYS[3], KEYS[4], index + 4, flag_count)
@@ -114,20 +156,30 @@ return results
 ENQUEUE = (
     _REGISTER
     + """
--- KEYS: seq, queue; ARGV: id prefix, doc prefix, bucket prefix, retain_s, then per record:
---       id, blob, bucket names
--- The claim: whichever scanner gets here first registers the record and queues its number; the
--- check and the writes are one script, so two scanners reading one feed cannot both queue it.
--- Returns per record its number, or 0 where the id was known.
+-- KEYS: seq, queue, reading, high; ARGV: id prefix, doc prefix, bucket prefix, retain_s, then per
+--       record: id, its claimed number, blob, bucket names
+-- Registers each record not known yet under the number its claim took, and queues the number;
+-- a record whose claim lapsed (and whose number others have passed) takes a new number, as if
+-- read now. The id check makes this, not the claim, what keeps an item queued once. Returns per
+-- record its number, or 0 where the id was known.
 local id_prefix, doc_prefix, bucket_prefix = ARGV[1], ARGV[2], ARGV[3]
 local retain_s = tonumber(ARGV[4])
 local numbers = {}
-for index = 5, #ARGV, 3 do
-  local id_key = id_prefix .. ARGV[index]
+for index = 5, #ARGV, 4 do
+  local item_id = ARGV[index]
+  local id_key = id_prefix .. item_id
+  local claimed = redis.call('ZSCORE', KEYS[3], item_id)
+  if claimed then
+    redis.call('ZREM', KEYS[3], item_id)
+  end
   if redis.call('EXISTS', id_key) == 1 then
     numbers[#numbers + 1] = 0
   else
-    local n = register(KEYS[1], id_key, doc_prefix, bucket_prefix, ARGV[index + 1], ARGV[index + 2], retain_s)
+    local n = tonumber(ARGV[index + 1])
+    if not claimed or tonumber(claimed) ~= n then
+      n = redis.call('INCR', KEYS[1])
+    end
+    register(n, KEYS[4], id_key, doc_prefix, bucket_prefix, ARGV[index + 2], ARGV[index + 3], retain_s)
     redis.call('XADD', KEYS[2], '*', 'n', n)
     numbers[#numbers + 1] = n
   end
@@ -135,6 +187,24 @@ end
 return numbers
 """
 )
+
+READY = """
+-- KEYS[1] reading; ARGV[1] claim prefix, ARGV[2] n
+-- Tells whether every item numbered below n is registered, so n can be judged against exactly
+-- what a lone scanner would have indexed before it. Claims that lapsed unregistered (their
+-- scanner died) are dropped on the way. Returns 1 when ready, 0 while a live claim is below n.
+local n = tonumber(ARGV[2])
+while true do
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  if #first == 0 or tonumber(first[2]) >= n then
+    return 1
+  end
+  if redis.call('EXISTS', ARGV[1] .. first[1]) == 1 then
+    return 0
+  end
+  redis.call('ZREM', KEYS[1], first[1])
+end
+"""
 
 COMMIT = (
     _KEEP_FLAGS
@@ -156,7 +226,9 @@ return result
 """
 )
 
-CANDIDATES = """
+CANDIDATES = (
+    _NUMBER_AT
+    + """
 -- KEYS: buckets (distinct); ARGV: doc prefix, limit, before (0: no bound), max_key_items (0: none)
 -- Counts shared buckets per record number below `before`, ignoring a bucket that holds more than
 -- max_key_items records below `before`; then resolves numbers to item ids in order of count,
@@ -164,24 +236,12 @@ CANDIDATES = """
 -- Returns id, count, id, count, ...; the caller orders ties by id.
 local doc_prefix, limit = ARGV[1], tonumber(ARGV[2])
 local before, max_items = tonumber(ARGV[3]), tonumber(ARGV[4])
-local function number_at(key, index)
-  return (struct.unpack('>I4', redis.call('GETRANGE', key, index * 4, index * 4 + 3)))
-end
 local counts, order = {}, {}
 for _, key in ipairs(KEYS) do
   local size = redis.call('STRLEN', key) / 4
   local below = size
   if before > 0 and size > 0 and number_at(key, size - 1) >= before then
-    local low, high = 0, size - 1  -- the first position holding a number >= before
-    while low < high do
-      local middle = math.floor((low + high) / 2)
-      if number_at(key, middle) < before then
-        low = middle + 1
-      else
-        high = middle
-      end
-    end
-    below = low
+    below = position_of(key, size, before)
   end
   if below > 0 and (max_items == 0 or below <= max_items) then
     local packed = redis.call('GETRANGE', key, 0, below * 4 - 1)
@@ -222,6 +282,28 @@ for _, n in ipairs(order) do
 end
 return result
 """
+)
+
+CLAIM = """
+-- KEYS: id, claim, seq, reading; ARGV: scanner, claim lifetime in ms, item id
+-- Returns {1} when the item is indexed already, {0, n} when this scanner holds the claim (now or
+-- from before) with number n, {2} when another scanner does: it will queue the item.
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return {1}
+end
+local holder = redis.call('GET', KEYS[2])
+if holder then
+  local scanner, n = string.match(holder, '^(.*)|(%d+)$')
+  if scanner == ARGV[1] then
+    return {0, tonumber(n)}
+  end
+  return {2}
+end
+local n = redis.call('INCR', KEYS[3])
+redis.call('SET', KEYS[2], ARGV[1] .. '|' .. n, 'PX', ARGV[2])
+redis.call('ZADD', KEYS[4], n, ARGV[3])
+return {0, n}
+"""
 
 GET = """
 -- KEYS[1] id; ARGV[1] doc prefix; returns the record blob or nil
@@ -231,3 +313,74 @@ if not n then
 end
 return redis.call('GET', ARGV[1] .. n)
 """
+
+
+@dataclass(frozen=True, slots=True)
+class RedisKeys:
+    """Key names under one prefix, as drawn in the module docstring."""
+
+    meta: str
+    seq: str
+    high: str
+    done: str
+    flags: str
+    flag_ids: str
+    checkpoints: str
+    queue: str
+    reading: str
+    id_prefix: str
+    doc_prefix: str
+    claim_prefix: str
+    bucket_prefix: str
+
+    @classmethod
+    def under(cls, prefix: str) -> RedisKeys:
+        """Name every key under `prefix`."""
+        return cls(
+            meta=f"{prefix}meta",
+            seq=f"{prefix}seq",
+            high=f"{prefix}high",
+            done=f"{prefix}done",
+            flags=f"{prefix}flags",
+            flag_ids=f"{prefix}flag-ids",
+            checkpoints=f"{prefix}checkpoints",
+            queue=f"{prefix}queue",
+            reading=f"{prefix}reading",
+            id_prefix=f"{prefix}id:",
+            doc_prefix=f"{prefix}doc:",
+            claim_prefix=f"{prefix}claim:",
+            bucket_prefix=f"{prefix}k:",
+        )
+
+    @property
+    def record_prefixes(self) -> tuple[str, str, str]:
+        """The id, document and bucket key prefixes, as the scripts take them."""
+        return self.id_prefix, self.doc_prefix, self.bucket_prefix
+
+    def doc(self, number: int) -> str:
+        """Return the key of record `number`."""
+        return f"{self.doc_prefix}{number}"
+
+    def item(self, item_id: str) -> str:
+        """Return the key holding the number of item `item_id`."""
+        return f"{self.id_prefix}{item_id}"
+
+    def claim(self, item_id: str) -> str:
+        """Return the key of the claim on item `item_id`."""
+        return f"{self.claim_prefix}{item_id}"
+
+    def buckets(self, keys: Sequence[str]) -> list[str]:
+        """Return the distinct bucket keys of candidate `keys`: one listed twice counts once."""
+        return [f"{self.bucket_prefix}{name}" for name in dict.fromkeys(map(_short_key, keys))]
+
+    def bucket_names(self, keys: Sequence[str]) -> str:
+        """Return the distinct bucket names of `keys` after the bucket prefix, one a line."""
+        return "\n".join(dict.fromkeys(map(_short_key, keys)))
+
+
+def _short_key(key: str) -> str:
+    # Terms are short and name themselves; a long key (a content hash), or one with a newline (the
+    # scripts' separator), becomes 8 bytes of blake2b behind "#", which no term key starts with.
+    if len(key) <= _MAX_PLAIN_KEY and "\n" not in key:
+        return key
+    return "#" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -13,17 +12,18 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from dedup.distributed import QueueEntry
+from dedup.distributed import ClaimState, QueueEntry
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, decode_record, encode_flag, encode_record
+from dedup.index.redis_scripts import RedisKeys
 from dedup.model import Flag
 
 T = TypeVar("T")
 
 _FLAG_PAGE = 500
-_MAX_PLAIN_KEY = 24
+_CLAIM_STATES: tuple[ClaimState, ...] = ("ours", "indexed", "theirs")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ class RedisStore:
         self.location = redact_url(url)
         self.options = options or RedisOptions()
         prefix = self.options.prefix
-        self._keys = _Keys(prefix)
+        self._keys = RedisKeys.under(prefix)
         try:
             self._client = redis.Redis.from_url(
                 url,
@@ -88,6 +88,8 @@ class RedisStore:
         self._commit = self._client.register_script(redis_scripts.COMMIT)
         self._candidates = self._client.register_script(redis_scripts.CANDIDATES)
         self._get = self._client.register_script(redis_scripts.GET)
+        self._claim = self._client.register_script(redis_scripts.CLAIM)
+        self._ready = self._client.register_script(redis_scripts.READY)
         try:
             # Opening fails fast: a wrong URL should not hang for the whole retry window.
             stored = self._call(
@@ -116,7 +118,7 @@ class RedisStore:
         for record, flags in entries:
             args += [record.id, encode_record(record), self._keys.bucket_names(record.keys), len(flags)]
             args += _flag_args(flags)
-        keys = [self._keys.seq, self._keys.done, self._keys.flags, self._keys.flag_ids]
+        keys = [self._keys.seq, self._keys.done, self._keys.flags, self._keys.flag_ids, self._keys.high]
         replies = self._call(lambda: self._add(keys=keys, args=args))
         return [bool(reply[0]) for reply in replies]
 
@@ -216,15 +218,47 @@ class RedisStore:
         """The Redis client, for queue commands; run them through `call` to get retries."""
         return self._client
 
-    def enqueue_many(self, records: Sequence[IndexRecord]) -> list[int | None]:
-        """Claim and queue each record not seen before; its number, or None if another had it."""
+    def enqueue_many(self, records: Sequence[tuple[IndexRecord, int]]) -> list[int | None]:
+        """Register and queue (record, claimed number) pairs; each one's number, None if known."""
         if not records:
             return []
         args: list[str | bytes | int] = [*self._keys.record_prefixes, self.options.retain_s]
-        for record in records:
-            args += [record.id, encode_record(record), self._keys.bucket_names(record.keys)]
-        numbers = self._call(lambda: self._enqueue(keys=[self._keys.seq, self._keys.queue], args=args))
+        for record, number in records:
+            args += [record.id, number, encode_record(record), self._keys.bucket_names(record.keys)]
+        keys = [self._keys.seq, self._keys.queue, self._keys.reading, self._keys.high]
+        numbers = self._call(lambda: self._enqueue(keys=keys, args=args))
         return [int(number) or None for number in numbers]
+
+    def claim(self, item_id: str, scanner: str, lifetime_s: float) -> tuple[ClaimState, int]:
+        """Claim an item for `scanner` to read and queue, unless indexed or claimed by another.
+
+        Returns the state and, when the claim is ours, the number the item will be judged at (0
+        otherwise). The claim expires after `lifetime_s`, so a scanner that dies holding it blocks
+        nobody for longer.
+        """
+        keys = [self._keys.item(item_id), self._keys.claim(item_id), self._keys.seq, self._keys.reading]
+        args: list[str | int] = [scanner, max(1, round(lifetime_s * 1000)), item_id]
+        reply = self._call(lambda: self._claim(keys=keys, args=args))
+        return _CLAIM_STATES[int(reply[0])], int(reply[1]) if len(reply) > 1 else 0
+
+    def is_ready(self, number: int) -> bool:
+        """Tell whether every item numbered below `number` is registered (or its claim lapsed)."""
+        args: list[str | int] = [self._keys.claim_prefix, number]
+        return bool(self._call(lambda: self._ready(keys=[self._keys.reading], args=args)))
+
+    def claim_states(self, item_ids: Sequence[str]) -> list[ClaimState | None]:
+        """Tell, per item, whether it is indexed, claimed by some scanner, or neither (None)."""
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for item_id in item_ids:
+                pipe.exists(self._keys.item(item_id))
+                pipe.exists(self._keys.claim(item_id))
+
+        replies = self._pipelined(run) if item_ids else []
+        states: list[ClaimState | None] = []
+        for index in range(0, len(replies), 2):
+            states.append("indexed" if replies[index] else "theirs" if replies[index + 1] else None)
+        return states
 
     def records_by_number(self, numbers: Sequence[int]) -> list[IndexRecord | None]:
         """Fetch records by their number, None where one has expired."""
@@ -312,72 +346,6 @@ class RedisStore:
             return decode_record(blob if isinstance(blob, bytes) else blob.encode())
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise IndexCorruptError(f"{self.location}: a stored record is damaged: {exc}") from exc
-
-
-@dataclass(frozen=True, slots=True)
-class _Keys:
-    """Key names under one prefix; see dedup.index.redis_scripts for the layout."""
-
-    prefix: str
-
-    @property
-    def meta(self) -> str:
-        return f"{self.prefix}meta"
-
-    @property
-    def seq(self) -> str:
-        return f"{self.prefix}seq"
-
-    @property
-    def done(self) -> str:
-        return f"{self.prefix}done"
-
-    @property
-    def flags(self) -> str:
-        return f"{self.prefix}flags"
-
-    @property
-    def flag_ids(self) -> str:
-        return f"{self.prefix}flag-ids"
-
-    @property
-    def checkpoints(self) -> str:
-        return f"{self.prefix}checkpoints"
-
-    @property
-    def queue(self) -> str:
-        return f"{self.prefix}queue"
-
-    @property
-    def doc_prefix(self) -> str:
-        return f"{self.prefix}doc:"
-
-    def doc(self, number: int) -> str:
-        return f"{self.prefix}doc:{number}"
-
-    def item(self, item_id: str) -> str:
-        return f"{self.prefix}id:{item_id}"
-
-    @property
-    def record_prefixes(self) -> tuple[str, str, str]:
-        """The id, document and bucket key prefixes, as the scripts take them."""
-        return f"{self.prefix}id:", f"{self.prefix}doc:", f"{self.prefix}k:"
-
-    def buckets(self, keys: Sequence[str]) -> list[str]:
-        # Distinct keys only: a key listed twice must not count twice.
-        return [f"{self.prefix}k:{name}" for name in dict.fromkeys(map(_short_key, keys))]
-
-    def bucket_names(self, keys: Sequence[str]) -> str:
-        """The distinct bucket names of `keys` after the bucket prefix, one a line."""
-        return "\n".join(dict.fromkeys(map(_short_key, keys)))
-
-
-def _short_key(key: str) -> str:
-    # Terms are short and name themselves; a long key (a content hash), or one with a newline (the
-    # scripts' separator), becomes 8 bytes of blake2b behind "#", which no term key starts with.
-    if len(key) <= _MAX_PLAIN_KEY and "\n" not in key:
-        return key
-    return "#" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
 def _flag_args(flags: Sequence[Flag]) -> list[str | bytes | int]:
