@@ -210,29 +210,32 @@ def _states_fact(side: _Side, unit: Unit) -> bool:
 
 
 def _numbers(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange]:
-    after_values = {fact.value for fact in after.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
-    before_values = {
-        fact.value for fact in before.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)
-    }
+    """Numbers and dates of the original missing from the derivative: changed, rounded or made vague."""
+    after_keys = _number_keys(after)
+    before_keys = _number_keys(before)
     used: set[Span] = set()
     changes = []
     for unit in before.units:
         targets = coverage.original_links[unit.index]
         if not targets:
             continue
+        best = {fact.value for fact in after.of_kind(targets[0], FactKind.NUMBER, FactKind.DATE)}
         for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
-            if number.value in after_values:
+            # Kept when the same quantity is anywhere in the derivative, or the same value is in the
+            # sentence that carries this one ("12 nominations" -> "12 Cesar nominations").
+            if _number_key(number) in after_keys or number.value in best:
                 continue
             candidates = [
                 fact
                 for j in targets
                 for fact in after.of_kind(j, number.kind)
-                if fact.value not in before_values and fact.span not in used and _comparable(number, fact)
+                if _number_key(fact) not in before_keys
+                and fact.value != number.value
+                and fact.span not in used
+                and _comparable(number, fact)
             ]
-            if candidates:
-                target = after.units[_unit_index(after, candidates[0])]
-                region = project(unit, target, number.span, after.text)
-                candidate = min(candidates, key=lambda fact: _distance(fact.span, region))
+            candidate = _counterpart(before, after, unit, number, candidates)
+            if candidate is not None:
                 used.add(candidate.span)
                 changes.append(_number_change(before, after, number, candidate))
                 continue
@@ -248,6 +251,35 @@ def _numbers(before: _Side, after: _Side, coverage: Coverage) -> list[FactChange
                     )
                 )
     return changes
+
+
+def _counterpart(
+    before: _Side, after: _Side, unit: Unit, number: Fact, candidates: list[Fact]
+) -> Fact | None:
+    """The derivative's number standing where the original's was: same unit first, else same place."""
+
+    def distance(fact: Fact) -> int:
+        region = project(unit, after.units[fact.sentence_index], number.span, after.text)
+        return _distance(fact.span, region)
+
+    same = [fact for fact in candidates if _same_unit(number, fact)]
+    if same:
+        return min(same, key=distance)
+    placed = [fact for fact in candidates if distance(fact) == 0]
+    return placed[0] if placed else None
+
+
+def _same_unit(number: Fact, candidate: Fact) -> bool:
+    times = {"year", "month", "week", "day", *_TIME_UNITS}
+    return number.detail == candidate.detail or (number.detail in times and candidate.detail in times)
+
+
+def _number_key(fact: Fact) -> tuple[str, str]:
+    return (fact.value, fact.detail)
+
+
+def _number_keys(side: _Side) -> set[tuple[str, str]]:
+    return {_number_key(fact) for fact in side.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
 
 
 def _comparable(number: Fact, candidate: Fact) -> bool:
@@ -507,13 +539,17 @@ def _speaker_change(before: _Side, after: _Side, i: int, j: int) -> FactChange |
     source_text = before.text[before.units[i].span.start : before.units[i].span.end].lower()
     lost = [name for name in old_names if name.split()[-1] not in target_text]
     gained = [name for name in new_names if name.split()[-1] not in source_text]
-    if not lost or not gained:
-        return None
+    if not lost or not gained or _initials(lost[0]) == _initials(gained[0]):
+        return None  # "Liberal Democrats" and "Lib Dems" are one speaker
     original = _entity_span(before, i, lost[0])
     derivative = _entity_span(after, j, gained[0])
     if original is None or derivative is None:
         return None
     return _change(ChangeKind.ALTERED, "speaker changed", original, derivative, before, after)
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split())
 
 
 def _speaker(fact: Fact) -> str:
@@ -541,6 +577,10 @@ def _polarity_change(before: _Side, after: _Side, source: Unit, target: Unit) ->
         f for f in after.of_kind(target.index, FactKind.NEGATION) if _is_plain_negation(after, f)
     ]
     if bool(old_negations) != bool(new_negations):
+        negation = (old_negations or new_negations)[0]
+        negated, other = (source, target) if old_negations else (target, source)
+        if not _negated_word_kept(negated, other, negation):
+            return None
         if old_negations:
             original = _extend(before.text, old_negations[0].span, source.span)
             derivative = project(source, target, original, after.text)
@@ -561,9 +601,19 @@ def _polarity_change(before: _Side, after: _Side, source: Unit, target: Unit) ->
     return None
 
 
+def _negated_word_kept(negated: Unit, other: Unit, negation: Fact) -> bool:
+    """Tell whether the word right after "not" is in the other sentence: "not approve" / "approved"."""
+    first = next(((term, span) for term, span in negated.anchors if span.start >= negation.span.end), None)
+    if first is None:
+        return False
+    term, span = first
+    return span.start - negation.span.end <= 2 and term in other.weights
+
+
 def _is_plain_negation(side: _Side, fact: Fact) -> bool:
     """A "not"/"never" that negates the claim, not an idiom such as "no doubt" or "no matter"."""
-    return side.text[fact.span.start : fact.span.end].lower() in {"not", "never", "n't", "n\u2019t", "cannot"}
+    word = side.text[fact.span.start : fact.span.end].lower()
+    return word in {"not", "never", "cannot"} or word.endswith(("n't", "n\u2019t"))
 
 
 def _change(
@@ -618,10 +668,6 @@ def _following_stem(text: str, end: int, limit: int) -> str:
         if norm.isalpha() and is_content_word(norm) and norm not in _FILLER_MODIFIERS:
             return stem(norm)
     return ""
-
-
-def _unit_index(side: _Side, fact: Fact) -> int:
-    return fact.sentence_index
 
 
 def _distance(span: Span, region: Span) -> int:
