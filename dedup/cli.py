@@ -31,7 +31,26 @@ from dedup.scan import ScanOptions, ScanStep, ScanTally
 from dedup.scan import scan as scan_sources
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _DedupFailure(click.ClickException):
+    """A DedupError on its way out: one line on stderr, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+class _ErrorBoundaryGroup(click.Group):
+    """The single place where bad input becomes `error: <message>` and exit 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DedupError as error:
+            raise _DedupFailure(str(error)) from error
+
+
+@click.group(cls=_ErrorBoundaryGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="dedup")
 def cli() -> None:
     """Detect derivative content: copies, light edits, AI-style rewrites and partial reuse."""
@@ -223,7 +242,7 @@ def _dumps(value: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    """Run the CLI, turning every DedupError into one line on stderr and exit status 1."""
+    """Run the CLI; the group turns every DedupError into one line on stderr and exit status 1."""
     try:
         cli.main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -232,8 +251,5 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except DedupError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(1)
     except BrokenPipeError:
         sys.exit(0)

@@ -27,6 +27,8 @@ JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 _TITLE_MAX_CHARS = 200
 # Share of control characters above which bytes are treated as binary, not text.
 _BINARY_CONTROL_SHARE = 0.05
+_CHAOS_TOLERANCE = 0.01
+_PREFERRED_ENCODINGS = {"utf_8": 0, "cp1252": 1, "iso8859_15": 2, "latin_1": 3, "iso8859_1": 3}
 
 
 def load_document(path: str | Path) -> Document:
@@ -71,10 +73,17 @@ def decode_bytes(data: bytes, source: str) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"{source}: not valid {encoding}") from exc
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None:
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches:
         raise DecodeError(f"{source}: cannot detect the text encoding")
-    return str(best)
+    # Short texts fit several single-byte code pages equally well; among the equally clean ones,
+    # prefer the legacy encodings most used for English-language news on the web.
+    least_chaos = min(match.chaos for match in matches)
+    clean = [match for match in matches if match.chaos <= least_chaos + _CHAOS_TOLERANCE]
+    preferred = sorted(
+        clean, key=lambda match: _PREFERRED_ENCODINGS.get(match.encoding, len(_PREFERRED_ENCODINGS))
+    )
+    return str(preferred[0])
 
 
 def _looks_binary(data: bytes) -> bool:

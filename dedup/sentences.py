@@ -17,6 +17,11 @@ _GLUED_BOUNDARY = re.compile(
 )
 
 
+_TITLES = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Rev|Hon|Pres|Gens|Reps|Sens|St|Mt|Ft)"
+_ENDS_WITH_TITLE = re.compile(rf"(?:\b{_TITLES}|\b[A-Z])\.\s*$")
+_BOUNDARY_BEFORE_TITLE = re.compile(rf"(?<=[a-z0-9%)\]][.!?])\s+(?={_TITLES}\.\s+[A-Z])")
+
+
 def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Return the sentences of `text`, each a span into it; a paragraph break always ends one.
 
@@ -35,11 +40,36 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 def _split_paragraph(paragraph: str, offset: int) -> list[Span]:
     view, to_original = _splitting_view(paragraph)
     _, boundaries = blingfire.text_to_sentences_and_offsets(view)
+    pieces = _mend_titles([(start, end) for start, end in boundaries if view[start:end].strip()], view)
     spans = []
-    for start, end in boundaries:
-        if end > start and view[start:end].strip():
-            spans.append(Span(offset + to_original[start], offset + to_original[end - 1] + 1))
+    for start, end in pieces:
+        while view[start].isspace():
+            start += 1
+        while view[end - 1].isspace():
+            end -= 1
+        spans.append(Span(offset + to_original[start], offset + to_original[end - 1] + 1))
     return spans
+
+
+def _mend_titles(pieces: list[tuple[int, int]], view: str) -> list[tuple[int, int]]:
+    """Undo BlingFire's two slips around titles: "Mr." ending a sentence, "rose. Dr. Jones" not.
+
+    Titles before a name never end a sentence in news copy, and a full stop before one always does.
+    """
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and _ENDS_WITH_TITLE.search(view[merged[-1][0] : merged[-1][1]]):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    split: list[tuple[int, int]] = []
+    for start, end in merged:
+        cut_from = start
+        for match in _BOUNDARY_BEFORE_TITLE.finditer(view, start, end):
+            split.append((cut_from, match.start()))
+            cut_from = match.end()
+        split.append((cut_from, end))
+    return split
 
 
 def _splitting_view(text: str) -> tuple[str, list[int]]:
