@@ -204,11 +204,13 @@ def scan_shared(
             flags, _ = worker.work_once(block=False)
             yield from flags
     view.send()
+    is_waiting = False
     while True:
-        flags, handled = worker.work_once(block=True)
+        flags, handled = worker.work_once(block=is_waiting)
         yield from flags
         if not handled and worker.is_queue_empty():
             return
+        is_waiting = not handled  # the rest is in other scanners' hands: wait for news
 
 
 class QueueingIndex:
