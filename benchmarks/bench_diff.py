@@ -90,20 +90,25 @@ def _quality(corpus: Path) -> None:
         used: set[int] = set()
         for wanted in case["changes"]:
             for index, change in enumerate(changes):
-                if index not in used and str(change.kind) == wanted["type"] and _matches(wanted, change):
+                if index not in used and str(change.kind) == wanted["type"] and matches(wanted, change):
                     used.add(index)
                     tp[wanted["type"]] += 1
                     break
     print("fact diff on labelled derived pairs (original first; score.py span rules):")
     for kind in TYPES:
-        precision = tp[kind] / predicted[kind] if predicted[kind] else 0.0
-        recall = tp[kind] / gold[kind] if gold[kind] else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, score = f1(tp[kind], gold[kind], predicted[kind])
         counts = f"gold {gold[kind]:3d} predicted {predicted[kind]:3d}"
-        print(f"  {kind:9s} {counts}  P={precision:.2f} R={recall:.2f} F1={f1:.2f}")
+        print(f"  {kind:9s} {counts}  P={precision:.2f} R={recall:.2f} F1={score:.2f}")
 
 
-def _matches(wanted: dict[str, Any], change: FactChange) -> bool:
+def f1(tp: int, gold: int, predicted: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 from counts."""
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / gold if gold else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def matches(wanted: dict[str, Any], change: FactChange) -> bool:
     """score.py's rule: overlap of half the shorter span, predicted at most 4x the gold one."""
 
     def gold(side: str) -> tuple[int, int] | None:
