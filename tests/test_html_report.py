@@ -429,10 +429,10 @@ def test_compare_html_into_a_missing_folder_is_one_line_error(tmp_path: Path) ->
     result = CliRunner().invoke(
         cli, ["compare", str(SEEDS / "a.txt"), str(SEEDS / "b.txt"), "--html", str(target)]
     )
-    # cli.main is the error boundary that prints DedupErrors; CliRunner calls the group directly.
-    assert isinstance(result.exception, ReportWriteError)
-    assert str(result.exception).startswith(f"{target}: cannot write report")
-    assert "\n" not in str(result.exception)
+    # The click group is the error boundary: one line on stderr, exit 1, the cause kept.
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {target}: cannot write report")
     assert not target.exists()
 
 
