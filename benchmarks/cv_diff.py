@@ -36,6 +36,7 @@ GRIDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[float, ...]]]] = {
         {
             "omit_max_share": (0.25, 0.3, 0.35),
             "omit_max_best_share": (0.35, 0.4, 0.5),
+            "omit_max_unclaimed_share": (0.4, 0.45, 0.5),
             "omit_min_words": (4, 6, 8),
             "clause_max_share": (0.15, 0.2, 0.25),
         },

@@ -27,6 +27,7 @@ class DiffSettings:
 
     omit_max_share: float = 0.3  # an omitted sentence: in its (at most two) competitive partners
     omit_max_best_share: float = 0.4  # ... and in its best partner of all
+    omit_max_unclaimed_share: float = 0.45  # ... or this, when that partner carries another sentence
     omit_min_words: int = 6  # content words an omission must carry
     clause_min_words: int = 3
     clause_max_share: float = 0.2  # a dropped clause: of its weight, anywhere in the derivative

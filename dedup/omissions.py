@@ -22,7 +22,10 @@ def omitted(before: Side, after: Side, coverage: Coverage, settings: DiffSetting
         partners = [after.units[j] for j in coverage.original_partners[unit.index][:2]]
         share = covered_share(unit, partners)
         best_share = coverage.original_best[unit.index][1]
-        if share < settings.omit_max_share and best_share < settings.omit_max_best_share:
+        # A sentence whose closest derivative sentence carries another original sentence instead
+        # (no competitive partner) may share more words with it and still be gone.
+        best_limit = settings.omit_max_best_share if partners else settings.omit_max_unclaimed_share
+        if share < settings.omit_max_share and best_share < best_limit:
             dropped.append(unit)
             continue
         changes.extend(
