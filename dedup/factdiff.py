@@ -26,9 +26,11 @@ def diff_facts(
     after = side_of(derivative)
     coverage = cover(before.units, after.units)
     changes: list[FactChange] = []
+    number_changes = numbers(before, after, coverage)
+    explained = frozenset(change.derivative for change in number_changes if change.derivative is not None)
     changes.extend(omitted(before, after, coverage, settings))
-    changes.extend(added(before, after, coverage, settings))
-    changes.extend(numbers(before, after, coverage))
+    changes.extend(added(before, after, coverage, settings, explained))
+    changes.extend(number_changes)
     changes.extend(certainty(before, after, coverage, settings))
     changes.extend(reversals(before, after, coverage, settings))
     changes = _deduplicated(changes)

@@ -103,8 +103,14 @@ def _trim_span(text: str, span: Span) -> Span:
     return Span(start, end)
 
 
-def added(before: Side, after: Side, coverage: Coverage, settings: DiffSettings) -> list[FactChange]:
-    """Derivative sentences that state a fact the original does not support."""
+def added(
+    before: Side, after: Side, coverage: Coverage, settings: DiffSettings, explained: frozenset[Span]
+) -> list[FactChange]:
+    """Derivative sentences that state a fact the original does not support.
+
+    `explained` holds derivative numbers already reported as changed or rounded: a sentence carrying
+    one restates an original fact with a new figure, it does not add one.
+    """
     changes = []
     everywhere = {term for unit in before.units for term in unit.weights}
     values = {fact.value for fact in before.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
@@ -114,8 +120,11 @@ def added(before: Side, after: Side, coverage: Coverage, settings: DiffSettings)
         share = covered_share(unit, [before.units[i] for i in coverage.derivative_sources[unit.index][:2]])
         novel = sum(weight for term, weight in unit.weights.items() if term not in everywhere) / unit.total
         has_new_number = any(
-            fact.value not in values for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
+            fact.value not in values and fact.span not in explained
+            for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
         )
+        if any(fact.span in explained for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)):
+            continue
         if (
             share < settings.add_max_share
             or novel >= settings.add_min_novel_share
@@ -129,6 +138,5 @@ def added(before: Side, after: Side, coverage: Coverage, settings: DiffSettings)
 
 def _states_fact(side: Side, unit: Unit) -> bool:
     """Generic filler states no fact: require a number, a date, a name or an attribution."""
-    return bool(
-        side.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE, FactKind.ENTITY, FactKind.ATTRIBUTION)
-    )
+    kinds = (FactKind.NUMBER, FactKind.DATE, FactKind.ENTITY, FactKind.ATTRIBUTION)
+    return bool(side.of_kind(unit.index, *kinds))
