@@ -58,6 +58,7 @@ def fetch(
             body = _read_limited(response, url, max_bytes)
             return _result(url, True, body, response.headers, etag, last_modified)
     except urllib.error.HTTPError as exc:
+        exc.close()  # an HTTPError holds the open response
         if exc.code == 304:
             return _result(url, False, b"", exc.headers, etag, last_modified)
         raise FetchError(f"{url}: HTTP {exc.code} {exc.reason}") from exc

@@ -5,15 +5,17 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dedup.candidates import (
     DEFAULT_CANDIDATE_SETTINGS,
     CandidateSettings,
     Sketch,
+    is_close,
     sketch_cosine,
     sketch_text,
+    term_key_count,
 )
 from dedup.compare import compare
 from dedup.distributed import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex, scan_shared
@@ -38,8 +40,11 @@ class ScanOptions:
 
     settings: Settings = DEFAULT_SETTINGS
     candidates: CandidateSettings = DEFAULT_CANDIDATE_SETTINGS
-    # Keys held by more items than this are ignored by candidate search (see IndexStore.candidates).
-    max_key_items: int = 400
+    # Keys held by more items than this are ignored by candidate search (see IndexStore.candidates):
+    # they are the stop words of the index, and bound the postings read per item.
+    max_key_items: int = 100
+    # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
+    batch_size: int = 64
     # At most this many candidates per item go through the full compare, best sketch cosine first.
     max_compares: int = 5
     watch_interval_s: float | None = None
@@ -155,12 +160,67 @@ def scan_entries(
     index: IndexStore,
     options: ScanOptions = ScanOptions(),
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
-    """Flag and index already-read entries one by one; errors pass through as steps."""
+    """Flag and index already-read entries; errors pass through as steps.
+
+    Items are committed `options.batch_size` at a time (each with its flags, in one `add_many`),
+    and their steps and flags come out only once committed. Items waiting in a batch are
+    candidates for the items after them, so a batch finds what one-by-one adds would.
+    """
+    batch = _Batch()
     for entry in entries:
         if isinstance(entry, DedupError):
             yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
             continue
-        yield _scan_document(entry, source, index, options)
+        if entry.id in batch.ids or index.get(entry.id) is not None:
+            yield ScanStep(source, entry.id, is_new=False), ()
+            continue
+        batch.append(_judge_document(entry, index, batch, options))
+        if len(batch.entries) >= options.batch_size:
+            yield from _commit(batch, source, index)
+    yield from _commit(batch, source, index)
+
+
+@dataclass(slots=True)
+class _Batch:
+    """Judged items not yet committed, with their keys inverted so later items can find them."""
+
+    entries: list[tuple[IndexRecord, tuple[Flag, ...], int]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    items_by_key: dict[str, list[int]] = field(default_factory=dict)
+
+    def append(self, judged: tuple[IndexRecord, tuple[Flag, ...], int]) -> None:
+        """Hold one judged item: its record, its flags and how many candidates it was compared with."""
+        record = judged[0]
+        position = len(self.entries)
+        self.entries.append(judged)
+        self.ids.add(record.id)
+        for key in record.keys:
+            self.items_by_key.setdefault(key, []).append(position)
+
+    def matches(self, keys: Iterable[str], min_shared: int) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for held items sharing at least `min_shared` of `keys`."""
+        shared: dict[int, int] = {}
+        for key in set(keys):
+            for position in self.items_by_key.get(key, ()):
+                shared[position] = shared.get(position, 0) + 1
+        return [(count, self.entries[pos][0]) for pos, count in shared.items() if count >= min_shared]
+
+    def clear(self) -> None:
+        """Forget every held item."""
+        self.entries.clear()
+        self.ids.clear()
+        self.items_by_key.clear()
+
+
+def _commit(batch: _Batch, source: str, index: IndexStore) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    if not batch.entries:
+        return
+    entries = list(batch.entries)
+    batch.clear()
+    added = index.add_many([(record, flags) for record, flags, _ in entries])
+    for (record, flags, compared), is_new in zip(entries, added, strict=True):
+        kept = flags if is_new else ()
+        yield ScanStep(source, record.id, is_new=is_new, flags=len(kept), compared=compared), kept
 
 
 def _ignore(step: ScanStep) -> None:
@@ -237,14 +297,12 @@ def _file_stamp(path: Path) -> str | None:
     return f"{status.st_size}:{status.st_mtime_ns}"
 
 
-def _scan_document(
-    document: Document, source: str, index: IndexStore, options: ScanOptions
-) -> tuple[ScanStep, tuple[Flag, ...]]:
-    if index.get(document.id) is not None:
-        return ScanStep(source, document.id, is_new=False), ()
+def _judge_document(
+    document: Document, index: CandidateView, batch: _Batch, options: ScanOptions
+) -> tuple[IndexRecord, tuple[Flag, ...], int]:
     sketch = sketch_text(document.text, options.candidates)
-    shortlist = _shortlist(sketch, index, options)
-    flags = _judge(document, sketch, shortlist, options)
+    chosen = shortlist(sketch, index, options, batch)
+    flags = _judge(document, sketch, chosen, options)
     record = IndexRecord(
         id=document.id,
         content_hash=sketch.content_hash,
@@ -255,26 +313,32 @@ def _scan_document(
         keys=sketch.keys,
         signature=sketch.vector,
     )
-    is_new = index.add(record, flags)
-    kept = flags if is_new else ()
-    return ScanStep(source, document.id, is_new=is_new, flags=len(kept), compared=len(shortlist)), kept
+    return record, flags, len(chosen)
 
 
-def _shortlist(sketch: Sketch, index: CandidateView, options: ScanOptions) -> list[IndexRecord]:
-    """Indexed items worth a full compare: enough shared keys, then a close enough sketch."""
+def shortlist(
+    sketch: Sketch, index: CandidateView, options: ScanOptions, batch: _Batch | None = None
+) -> list[IndexRecord]:
+    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
     stage = options.candidates
-    scored: list[tuple[float, IndexRecord]] = []
+    floor = min(stage.min_shared_keys, len(sketch.keys))
+    matches: list[tuple[int, IndexRecord]] = []
     for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items):
-        if shared < min(stage.min_shared_keys, len(sketch.keys)):
+        if shared < floor:
             break  # best first, so the rest share fewer
         record = index.get(item_id)
-        if record is None:
-            continue
+        if record is not None:
+            matches.append((shared, record))
+    if batch is not None:
+        matches.extend(batch.matches(sketch.keys, floor))
+    key_count = term_key_count(sketch.keys)
+    scored: list[tuple[float, IndexRecord]] = []
+    for shared, record in matches:
         if record.content_hash == sketch.content_hash:
             scored.append((2.0, record))  # an exact copy outranks everything
             continue
         similarity = sketch_cosine(sketch.vector, record.signature)
-        if similarity >= stage.min_cosine:
+        if is_close(similarity, shared, key_count, term_key_count(record.keys), stage):
             scored.append((similarity, record))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     return [record for _, record in scored[: options.max_compares]]
@@ -340,10 +404,12 @@ def _scan_shared(
     instead of judging it; each item is judged when it comes off the queue, against the items
     queued before it, so any number of scanners keep the flags a lone one would.
     """
+    # Reading only queues items, so there is nothing to gain from holding them in a batch.
+    reading = replace(options, batch_size=1)
 
     def read(view: IndexStore) -> Iterator[None]:
         for source in sources:
-            for step, _ in _read_and_scan(source, view, options):
+            for step, _ in _read_and_scan(source, view, reading):
                 report(step)
                 yield None
 
@@ -352,7 +418,7 @@ def _scan_shared(
             id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
         )
         sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
-        chosen = _shortlist(sketch, view, options)
+        chosen = shortlist(sketch, view, options)
         flags = _judge(document, sketch, chosen, options)
         report(
             ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)

@@ -32,6 +32,7 @@ class FeedServer:
     requests: list[tuple[str, int]] = field(default_factory=list)
     overrides: dict[str, bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    release: threading.Event = field(default_factory=threading.Event)
 
     def body(self, path: str) -> bytes | None:
         """Return what the server sends for `path`: an override, or the fixture file."""
@@ -54,7 +55,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
             if path == "/slow":
-                threading.Event().wait(5.0)
+                server.release.wait(30.0)  # set when the test ends
             body = server.body(path)
             if body is None:
                 self._answer(path, HTTPStatus.NOT_FOUND, b"not found", {})
@@ -78,9 +79,12 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             if status != HTTPStatus.NOT_MODIFIED:
                 self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if status != HTTPStatus.NOT_MODIFIED:
-                self.wfile.write(body)
+            try:
+                self.end_headers()
+                if status != HTTPStatus.NOT_MODIFIED:
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (a timeout test); nothing to answer to
 
         def log_message(self, format: str, *args: object) -> None:  # the base signature
             del format, args
@@ -92,7 +96,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
 def _feed_server_once() -> Iterator[FeedServer]:
     state = FeedServer(url="")
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
+    httpd.daemon_threads = False  # server_close joins request threads, closing their sockets
     state.url = f"http://127.0.0.1:{httpd.server_address[1]}"
     thread = threading.Thread(target=httpd.serve_forever, name="feed-server", daemon=True)
     thread.start()
@@ -105,9 +109,11 @@ def _feed_server_once() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def feed_server(_feed_server_once: FeedServer) -> FeedServer:
+def feed_server(_feed_server_once: FeedServer) -> Iterator[FeedServer]:
     """The feed server (one per run), with its request log and overrides cleared for this test."""
     with _feed_server_once.lock:
         _feed_server_once.requests.clear()
         _feed_server_once.overrides.clear()
-    return _feed_server_once
+        _feed_server_once.release.clear()
+    yield _feed_server_once
+    _feed_server_once.release.set()

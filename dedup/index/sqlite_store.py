@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,8 @@ from dedup.model import Flag
 _APPLICATION_ID = 0x44445550
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
+# Bound parameters per statement, under SQLite's historic limit of 999.
+_SQL_VARIABLES = 900
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE items (
@@ -157,18 +160,28 @@ class SqliteStore:
         hashed = sorted({_key_hash(key) for key in keys})
         if not hashed or limit <= 0:
             return []
-        marks = ",".join("?" * len(hashed))
-        cap = max_key_items if max_key_items is not None else -1
-        rows = self._query(
-            "SELECT items.id, counted.shared FROM ("
-            "  SELECT item, COUNT(*) AS shared FROM postings WHERE key IN ("
-            f"    SELECT key FROM key_counts WHERE key IN ({marks}) AND (? < 0 OR items <= ?))"
-            "  GROUP BY item) AS counted"
-            " JOIN items ON items.seq = counted.item"
-            " ORDER BY counted.shared DESC, items.id LIMIT ?",
-            (*hashed, cap, cap, limit),
+        if max_key_items is None:
+            kept = hashed
+        else:
+            rows = self._select_in(
+                "SELECT key FROM key_counts WHERE items <= ? AND key", hashed, max_key_items
+            )
+            kept = [int(key) for (key,) in rows]
+        # Counting a few hundred postings in Python beats SQLite's GROUP BY with temp B-trees.
+        shared = Counter(
+            int(item) for (item,) in self._select_in("SELECT item FROM postings WHERE key", kept)
         )
-        return [(str(item_id), int(shared)) for item_id, shared in rows]
+        if not shared:
+            return []
+        floor = sorted(shared.values(), reverse=True)[min(limit, len(shared)) - 1]
+        # Ties at the cut are settled by id, so fetch the ids of every item on or above it.
+        chosen = [seq for seq, count in shared.items() if count >= floor]
+        ids = {
+            int(seq): str(item_id)
+            for seq, item_id in self._select_in("SELECT seq, id FROM items WHERE seq", chosen)
+        }
+        pairs = sorted(((ids[seq], shared[seq]) for seq in chosen if seq in ids), key=lambda p: (-p[1], p[0]))
+        return pairs[:limit]
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
@@ -221,6 +234,14 @@ class SqliteStore:
             return self._connection.execute(sql, parameters).fetchall()
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from exc
+
+    def _select_in(self, sql: str, values: Sequence[int], *before: object) -> list[tuple[Any, ...]]:
+        """Run `sql IN (values)` in chunks that stay under SQLite's bound-parameter limit."""
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(values), _SQL_VARIABLES):
+            part = values[start : start + _SQL_VARIABLES]
+            rows.extend(self._query(f"{sql} IN ({','.join('?' * len(part))})", (*before, *part)))
+        return rows
 
     def _execute(self, sql: str) -> None:
         self._query(sql)
