@@ -53,6 +53,7 @@ class QueueSettings:
 
 
 DEFAULT_QUEUE_SETTINGS = QueueSettings()
+_PREFETCH = 8  # candidate records fetched per round trip while judging
 
 
 ClaimState = Literal["ours", "indexed", "theirs"]
@@ -101,6 +102,10 @@ class SharedIndex(Protocol):
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
+        ...
+
+    def get_many(self, item_ids: Sequence[str]) -> list[IndexRecord | None]:
+        """Return the records stored under `item_ids`, None where absent, in one round trip."""
         ...
 
     def checkpoint(self, source: str, position: str) -> None:
@@ -156,20 +161,32 @@ Judge = Callable[[IndexRecord, CandidateView], Sequence[Flag]]
 """Scan's per-item step: the flags of a new record against what `CandidateView` shows."""
 
 
-@dataclass(frozen=True, slots=True)
 class _Before:
-    """The index as it stood when record `number` arrived: only records numbered below it."""
+    """The index as it stood when record `number` arrived: only records numbered below it.
 
-    index: SharedIndex
-    number: int
+    Judging reads candidates in the order `candidates` gave them, so `get` fetches the next
+    few of them in one round trip instead of one trip each.
+    """
+
+    def __init__(self, index: SharedIndex, number: int) -> None:
+        self.index = index
+        self.number = number
+        self._order: list[str] = []
+        self._fetched: dict[str, IndexRecord | None] = {}
 
     def get(self, item_id: str) -> IndexRecord | None:
-        return self.index.get(item_id)
+        if item_id not in self._fetched:
+            at = self._order.index(item_id) if item_id in self._order else len(self._order)
+            batch = [*self._order[at : at + _PREFETCH], item_id][:_PREFETCH]
+            self._fetched.update(zip(batch, self.index.get_many(batch), strict=True))
+        return self._fetched[item_id]
 
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
     ) -> list[tuple[str, int]]:
-        return self.index.candidates_many([keys], limit, max_key_items, before=[self.number])[0]
+        found = self.index.candidates_many([keys], limit, max_key_items, before=[self.number])[0]
+        self._order = [item_id for item_id, _ in found]
+        return found
 
 
 def consumer_name() -> str:
@@ -201,12 +218,12 @@ def scan_shared(
     view = QueueingIndex(index, settings, worker.consumer)
     for _ in read(view):
         if view.take_sent():
-            flags, _ = worker.work_once(block=False)
+            flags, _ = worker.work_once(block=False, may_wait=False)
             yield from flags
     view.send()
     is_waiting = False
     while True:
-        flags, handled = worker.work_once(block=is_waiting)
+        flags, handled = worker.work_once(block=is_waiting, may_wait=True)
         yield from flags
         if not handled and worker.is_queue_empty():
             return
@@ -337,25 +354,38 @@ class _Worker:
         """Tell whether no entry is waiting or pending; committed entries are deleted."""
         return int(self.index.call(lambda: self.index.client.xlen(self.index.queue_key))) == 0
 
-    def work_once(self, block: bool) -> tuple[list[Flag], int]:
-        """Take a dead scanner's stale entries, else new ones; judge and commit them.
+    def work_once(self, block: bool, may_wait: bool) -> tuple[list[Flag], int]:
+        """Judge and commit a batch: this scanner's unfinished entries, a dead one's, or new ones.
 
-        Returns the flags kept and how many entries were handled.
+        Entries are judged in number order, each once every number below it is registered. If
+        one is not ready yet, `may_wait` says whether to wait for it or to leave it (and those
+        after it) pending for the next call, so a scanner that can still read does not idle.
+        Returns the flags kept and how many entries were committed.
         """
-        entries = self._take_over() or self._read_new(block)
+        entries = self._read("0", block=False) or self._take_over() or self._read(">", block)
         if not entries:
             return [], 0
+        entries.sort(key=lambda entry: entry.number)
         records = self.index.records_by_number([entry.number for entry in entries])
+        # Readiness only grows with the number: the last entry ready means every entry is.
+        is_all_ready = self.index.is_ready(entries[-1].number)
         judged = []
         for entry, record in zip(entries, records, strict=True):
-            while not self.index.is_ready(entry.number):
-                time.sleep(self.settings.wait_s)  # an item read before it is still being sketched
+            if not is_all_ready and not self._is_ready(entry.number, may_wait):
+                break
             flags = () if record is None else tuple(self.judge(record, _Before(self.index, entry.number)))
             judged.append((entry, flags))
         kept: list[Flag] = []
         for _, flags in self.index.commit_many(self.settings.group, judged):
             kept.extend(flags)
-        return kept, len(entries)
+        return kept, len(judged)
+
+    def _is_ready(self, number: int, may_wait: bool) -> bool:
+        while not self.index.is_ready(number):
+            if not may_wait:
+                return False
+            time.sleep(self.settings.wait_s)  # an item read before it is still being sketched
+        return True
 
     def _take_over(self) -> list[QueueEntry]:
         client, key = self.index.client, self.index.queue_key
@@ -371,12 +401,17 @@ class _Worker:
         )
         return _entries(reply[1])
 
-    def _read_new(self, block: bool) -> list[QueueEntry]:
+    def _read(self, start_id: str, block: bool) -> list[QueueEntry]:
+        """Read new entries (">") or this scanner's own unfinished ones ("0")."""
         client, key = self.index.client, self.index.queue_key
         wait_ms = round(self.settings.wait_s * 1000) if block else None
         reply = self.index.call(
             lambda: client.xreadgroup(
-                self.settings.group, self.consumer, {key: ">"}, count=self.settings.batch_size, block=wait_ms
+                self.settings.group,
+                self.consumer,
+                {key: start_id},
+                count=self.settings.batch_size,
+                block=wait_ms,
             )
         )
         if not reply:

@@ -127,6 +127,16 @@ class RedisStore:
         blob = self._call(lambda: self._get(keys=[self._keys.item(item_id)], args=[self._keys.doc_prefix]))
         return None if blob is None else self._decode(blob)
 
+    def get_many(self, item_ids: Sequence[str]) -> list[IndexRecord | None]:
+        """Return the records stored under `item_ids` (None where absent), in one round trip."""
+
+        def run(pipe: redis.client.Pipeline) -> None:
+            for item_id in item_ids:
+                self._get(keys=[self._keys.item(item_id)], args=[self._keys.doc_prefix], client=pipe)
+
+        blobs = self._pipelined(run) if item_ids else []
+        return [None if blob is None else self._decode(blob) for blob in blobs]
+
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
     ) -> list[tuple[str, int]]:
