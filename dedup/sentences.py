@@ -77,7 +77,9 @@ def _splitting_view(text: str) -> tuple[str, list[int]]:
     cuts = [match.start() for match in _GLUED_BOUNDARY.finditer(text)]
     if not cuts:
         return text, list(range(len(text) + 1))
-    pieces, to_original, previous = [], [], 0
+    pieces: list[str] = []
+    to_original: list[int] = []
+    previous = 0
     for cut in cuts:
         pieces.append(text[previous:cut])
         to_original.extend(range(previous, cut))
