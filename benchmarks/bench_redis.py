@@ -154,6 +154,12 @@ def bench_store(server: Server, records: list[IndexRecord], query_size: int, run
             store.add(record)
 
     figures["ours_insert_s"] = timed(pipelined_adds, runs, fresh)
+    # CPU per document on each side, which the load of other processes does not inflate.
+    fresh()
+    server_before, client_before = _server_cpu_s(client), time.process_time()
+    pipelined_adds()
+    figures["ours_insert_client_cpu_s"] = time.process_time() - client_before
+    figures["ours_insert_server_cpu_s"] = _server_cpu_s(client) - server_before
     figures["unpipelined_insert_s"] = timed(single_adds, runs, fresh)
     key_lists = [record.keys for record in records[:query_size]]
 
@@ -179,6 +185,11 @@ def bench_store(server: Server, records: list[IndexRecord], query_size: int, run
     figures["blob_bytes_per_doc"] = statistics.fmean(len(encode_record(record)) for record in records)
     client.flushdb()
     return figures
+
+
+def _server_cpu_s(client: redis.Redis) -> float:
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
 
 
 def minhash_of(record: IndexRecord) -> MinHash:
@@ -350,10 +361,14 @@ def report(args: argparse.Namespace, figures: dict[str, float]) -> None:
         ),
     ]
     print(f"{'measure':46} {'value':>10} {'ours / it':>10}")
+    client_us = figures["ours_insert_client_cpu_s"] / args.size * 1e6
+    server_us = figures["ours_insert_server_cpu_s"] / args.size * 1e6
     for name, value, _ in rows:
         reference = ours_insert if name.startswith("inserts") else ours_query
         ratio = "" if "(ours)" in name else f"{reference / value:9.1f}x"
         print(f"{name:46} {value:10,.0f} {ratio:>10}")
+    print(f"{'  insert CPU us/doc, client / Redis':46} {f'{client_us:.0f} / {server_us:.0f}':>10}")
+    print(f"{'  inserts/s if both had idle cores (CPU bound)':46} {1e6 / (client_us + server_us):10,.0f}")
     one, two = args.scan_size / figures["scan_1_s"], args.scan_size / figures["scan_2_s"]
     print(f"{'scan docs/s, 1 scanner':46} {one:10,.1f}")
     print(f"{'scan docs/s, 2 scanners on one Redis':46} {two:10,.1f} {two / one:9.2f}x")

@@ -260,3 +260,12 @@ def test_a_lapsed_claim_stops_blocking_and_its_item_comes_later(redis_url: str) 
         assert store.enqueue_many([(record(1, ("k",)), 1)]) == [4]  # the dead claim's late write
         assert store.enqueue_many([(record(1, ("k",)), 3)]) == [None]
         assert client.zcard("dedup:reading") == 0
+
+
+def test_a_damaged_record_is_corrupt_in_one_line(redis_url: str) -> None:
+    with open_index(redis_url) as store:
+        store.add(record(1, ("a",)))
+        redis.Redis.from_url(redis_url).set("dedup:doc:1", b"\x00\x06item-1garbage")
+        with pytest.raises(IndexCorruptError, match="damaged") as caught:
+            store.get("item-1")
+        assert "\n" not in str(caught.value)
