@@ -7,6 +7,7 @@ import logging
 from dedup.compare import compare
 from dedup.errors import DedupError
 from dedup.factdiff import diff_facts
+from dedup.factrules import DiffSettings
 from dedup.facts import extract_facts
 from dedup.load import load_document
 from dedup.model import (
@@ -33,6 +34,7 @@ __all__ = [
     "Comparison",
     "DedupError",
     "DerivationKind",
+    "DiffSettings",
     "Document",
     "Fact",
     "FactChange",

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import ChangeKind, Document, FactDiff, diff_facts, extract_facts, load_document, profile_document
+from dedup import (
+    ChangeKind,
+    DiffSettings,
+    Document,
+    FactDiff,
+    compare,
+    diff_facts,
+    extract_facts,
+    load_document,
+    profile_document,
+)
 
 SEEDS = Path(__file__).parent.parent / "fixtures" / "pairs" / "seeds-rewrite"
 
@@ -44,6 +54,10 @@ def test_seeds_possible_supply_is_hardened(seeds_diff: FactDiff) -> None:
         "is now, or will be, flowing" in old and "currently flowing" in new
         for old, new in _pairs(seeds_diff, ChangeKind.HARDENED)
     )
+
+
+def test_seeds_hardening_spans_are_the_shortest_that_carry_it(seeds_diff: FactDiff) -> None:
+    assert ("is now, or will be, flowing", "currently flowing") in _pairs(seeds_diff, ChangeKind.HARDENED)
 
 
 def test_seeds_spans_are_short(seeds_diff: FactDiff) -> None:
@@ -100,3 +114,60 @@ def test_every_change_span_slices_the_text_it_claims(first: list[str], second: l
                 assert 0 <= span.start < span.end <= len(text)
                 assert span.slice(text).strip()
         assert change.fact and "\n" not in change.fact
+
+
+def _diff_texts(original: str, derivative: str) -> list[tuple[str, str, str]]:
+    diff = diff_facts(Document("a", original), Document("b", derivative))
+    return [
+        (
+            str(change.kind),
+            change.original.slice(original) if change.original else "",
+            change.derivative.slice(derivative) if change.derivative else "",
+        )
+        for change in diff.changes
+    ]
+
+
+_BASE = (
+    "The regional council said on Monday that some residents of the northern district would get new "
+    "bus routes. The plan covers routes between the hospital and the station, the council said."
+)
+
+
+def test_one_step_on_the_quantity_scale_is_style_two_steps_a_change() -> None:
+    assert _diff_texts(_BASE, _BASE.replace("some residents", "several residents")) == []
+    assert ("hardened", "some residents", "many residents") in _diff_texts(
+        _BASE, _BASE.replace("some residents", "many residents")
+    )
+
+
+def test_an_added_could_is_not_softening_but_a_dropped_could_is_hardening() -> None:
+    hedged = _BASE.replace("would get", "could get")
+    assert _diff_texts(_BASE, hedged) == []
+    assert [kind for kind, _, _ in _diff_texts(hedged, _BASE)] == ["hardened"]
+
+
+def test_a_date_made_vague_is_softened() -> None:
+    dated = "Prices are at their lowest since June 2001, the Nationwide building society said on Monday."
+    vague = "Prices are at their lowest in several years, the Nationwide building society said on Monday."
+    assert ("softened", "June 2001", "several years") in _diff_texts(dated, vague)
+
+
+def test_settings_are_passed_not_global() -> None:
+    original = load_document(SEEDS / "a.txt")
+    derivative = load_document(SEEDS / "b.txt")
+    strict = DiffSettings(omit_max_share=0.0, omit_max_best_share=0.0, clause_max_share=0.0)
+    omitted = [c for c in diff_facts(original, derivative, strict).changes if c.kind == ChangeKind.OMITTED]
+    assert omitted == []
+    assert any(c.kind == ChangeKind.OMITTED for c in diff_facts(original, derivative).changes)
+
+
+def test_compare_orients_the_diff_by_its_verdict() -> None:
+    a, b = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
+    for first, second in ((a, b), (b, a)):
+        result = compare(first, second)
+        assert result.verdict.is_derived
+        assert result.fact_diff is not None
+        assert result.fact_diff.original == a
+        assert result.fact_diff.derivative == b
+        assert result.fact_diff == diff_facts(a, b)
