@@ -58,9 +58,12 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
                 make_change(ChangeKind.SOFTENED, "said less certainly", original, marker, before, after)
             )
             break
+    is_evidential = any(f.value in lexicons.EVIDENTIAL_HEDGES for f in new_hedges.values())
     for key, hedge in old_hedges.items():
         if key in new_hedges or key in target.weights:
             continue
+        if hedge.value in lexicons.EVIDENTIAL_HEDGES and is_evidential:
+            continue  # "is thought to" -> "reports suggest": still hearsay, said another way
         if not (gained_boosters or _qualified_kept(source, target, hedge)):
             continue
         original = extend_marker(before.text, with_auxiliary(before.text, hedge.span), source.span)

@@ -87,7 +87,8 @@ def pairs(before: Side, after: Side, coverage: Coverage, settings: DiffSettings)
             shares = sorted((share_of(before.units, i, weight), share_of(after.units, j, weight)))
             if shares[0] >= min_share - settings.pair_slack and shares[1] >= min_share:
                 found.add((i, j))
-    return sorted(found)
+    # A headline restates the story in telegraphic style: its certainty words are not claims.
+    return sorted((i, j) for i, j in found if before.units[i].is_claim and after.units[j].is_claim)
 
 
 def make_change(

@@ -115,6 +115,37 @@ BOOSTERS: frozenset[str] = frozenset(
 # their loss counts as hardening, their addition alone is not softening (Coates 1983 ch. 5 "root" use).
 WEAK_HEDGES: frozenset[str] = frozenset({"could", "can be", "possible", "hope", "hopes", "hoped"})
 
+# Evidential hedges: the claim is hearsay or inference (the "weasel" and "reported belief" cues of
+# Farkas et al. 2010); one replaced by another keeps the claim hedged.
+EVIDENTIAL_HEDGES: frozenset[str] = frozenset(
+    {
+        "reportedly",
+        "allegedly",
+        "alleged",
+        "supposedly",
+        "believed to",
+        "thought to",
+        "said to",
+        "is thought",
+        "it is thought",
+        "it is believed",
+        "suggest",
+        "suggests",
+        "suggested",
+        "suggesting",
+        "appears to",
+        "appeared to",
+        "appear to",
+        "seems",
+        "seemed",
+        "seem to",
+        "apparently",
+        "indicate",
+        "indicates",
+        "indicated",
+    }
+)
+
 # The booster adverbs (Hyland 2005; Biber et al. 1999 section 10.2.3): unlike "will" or "shows",
 # which rewrites use freely for tense and style, adding one of these asserts certainty by itself.
 BOOSTER_ADVERBS: frozenset[str] = frozenset(
