@@ -9,6 +9,7 @@ from dedup.errors import DedupError
 from dedup.factdiff import diff_facts
 from dedup.factrules import DiffSettings
 from dedup.facts import extract_facts
+from dedup.index import open_index
 from dedup.load import load_document
 from dedup.model import (
     ChangeKind,
@@ -20,11 +21,14 @@ from dedup.model import (
     FactDiff,
     FactKind,
     Facts,
+    Flag,
+    ItemRef,
     Scores,
     Span,
     Verdict,
 )
 from dedup.profile import Profile, profile_document
+from dedup.scan import ScanOptions, ScanSummary, scan
 from dedup.settings import Settings
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
@@ -41,7 +45,11 @@ __all__ = [
     "FactDiff",
     "FactKind",
     "Facts",
+    "Flag",
+    "ItemRef",
     "Profile",
+    "ScanOptions",
+    "ScanSummary",
     "Scores",
     "Settings",
     "Span",
@@ -50,5 +58,7 @@ __all__ = [
     "diff_facts",
     "extract_facts",
     "load_document",
+    "open_index",
     "profile_document",
+    "scan",
 ]
