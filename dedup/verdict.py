@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import fields
+from datetime import UTC, datetime
 
 from dedup import weights
 from dedup.model import DerivationKind, DirectionSignals, Document, Scores, Side, Verdict
@@ -77,6 +78,11 @@ def decide(
     )
 
 
+def _aware(moment: datetime) -> datetime:
+    """Take a time without a zone as UTC, so that any two published times compare."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 def is_verbatim_reuse(scores: Scores, settings: Settings = DEFAULT_SETTINGS) -> bool:
     """Tell whether a pair shares narrative prose verbatim along with specific numbers and names."""
     return (
@@ -88,8 +94,10 @@ def is_verbatim_reuse(scores: Scores, settings: Settings = DEFAULT_SETTINGS) -> 
 
 def _original(a: Document, b: Document, direction: DirectionSignals) -> tuple[Side | None, bool]:
     """The original by publication time when both are known, else by content; None on a tie."""
-    if a.published is not None and b.published is not None and a.published != b.published:
-        return ("a" if a.published < b.published else "b"), True
+    if a.published is not None and b.published is not None:
+        first, second = _aware(a.published), _aware(b.published)
+        if first != second:
+            return ("a" if first < second else "b"), True
     probability = a_is_original_probability(direction)
     if abs(probability - 0.5) < _DIRECTION_TIE:
         return None, False

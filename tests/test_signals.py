@@ -82,3 +82,13 @@ def test_json_records_carry_their_publication_time(tmp_path: Path) -> None:
         (tmp_path / name).write_text(json.dumps(record))
     verdict = compare(load_document(tmp_path / "b.json"), load_document(tmp_path / "a.json")).verdict
     assert (verdict.is_derived, verdict.original, verdict.direction_by_time) == (True, "b", True)
+
+
+def test_a_time_without_zone_is_taken_as_utc() -> None:
+    original, derivative = load_document(SEEDS / "a.txt"), load_document(SEEDS / "b.txt")
+    naive_later = datetime(2024, 5, 22, 12, 0)
+    aware_earlier = datetime(2024, 5, 22, 9, 0, tzinfo=UTC)
+    verdict = compare(
+        replace(original, published=naive_later), replace(derivative, published=aware_earlier)
+    ).verdict
+    assert (verdict.original, verdict.direction_by_time) == ("b", True)
