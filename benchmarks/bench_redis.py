@@ -1,7 +1,7 @@
 """Benchmark the Redis index: inserts/s, queries/s, memory per document, and 2 scanners against 1.
 
 Usage:
-    python benchmarks/bench_redis.py [--size 1500] [--query-size 300] [--baseline-size 200]
+    python benchmarks/bench_redis.py [--size 1500] [--query-size 300] [--baseline-size 100]
         [--scan-size 150] [--runs 3]
 
 Starts its own redis-server on a free loopback port (persistence off) and stops it at the end.
@@ -304,7 +304,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1500, help="documents indexed: inserts, memory")
     parser.add_argument("--query-size", type=int, default=300, help="candidate queries against them")
-    parser.add_argument("--baseline-size", type=int, default=200, help="documents for datasketch (slow)")
+    parser.add_argument("--baseline-size", type=int, default=100, help="documents for datasketch (slow)")
     parser.add_argument("--scan-size", type=int, default=150, help="documents for whole scans, 1 vs 2")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (median)")
     args = parser.parse_args()

@@ -10,7 +10,6 @@ import click
 from tqdm import tqdm
 
 from dedup.compare import compare as compare_documents
-from dedup.distributed import DEFAULT_QUEUE_SETTINGS, QueueSettings
 from dedup.errors import DedupError, InputError
 from dedup.factdiff import diff_facts
 from dedup.html_report import comparison_html, write_html, write_report_dir
@@ -29,6 +28,7 @@ from dedup.report import (
 )
 from dedup.scan import ScanOptions, ScanStep, ScanTally
 from dedup.scan import scan as scan_sources
+from dedup.shared_index import DEFAULT_QUEUE_SETTINGS, QueueSettings
 
 
 class _DedupFailure(click.ClickException):

@@ -31,130 +31,20 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Protocol, Self, runtime_checkable
+from typing import Any, Self
 
 from dedup.index.base import IndexRecord, IndexStore
 from dedup.model import Flag
+from dedup.shared_index import (
+    DEFAULT_QUEUE_SETTINGS,
+    CandidateView,
+    QueueEntry,
+    QueueSettings,
+    SharedIndex,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class QueueSettings:
-    """How a scanner takes part in the shared queue."""
-
-    group: str = "scanners"
-    # Items queued, read and committed per Redis round trip.
-    batch_size: int = 64
-    # A pending item idle this long belongs to a dead scanner; longer than judging one batch takes.
-    claim_idle_s: float = 30.0
-    # How long one wait for new entries blocks, while other scanners finish theirs.
-    wait_s: float = 0.2
-
-
-DEFAULT_QUEUE_SETTINGS = QueueSettings()
 _PREFETCH = 8  # candidate records fetched per round trip while judging
-
-
-ClaimState = Literal["ours", "indexed", "theirs"]
-"""Where an item stands when a scanner reads it: its to queue, already indexed, or another's."""
-
-
-@dataclass(frozen=True, slots=True)
-class QueueEntry:
-    """A record number waiting in the queue, and the stream entry that carries it."""
-
-    entry_id: str
-    number: int
-
-
-class CandidateView(Protocol):
-    """The read side of an index that judging one item needs."""
-
-    def get(self, item_id: str) -> IndexRecord | None:
-        """Return the record stored under `item_id`, or None."""
-        ...
-
-    def candidates(
-        self, keys: Sequence[str], limit: int, max_key_items: int | None = None
-    ) -> list[tuple[str, int]]:
-        """Return up to `limit` (item id, shared keys) pairs, most shared first, ties by id."""
-        ...
-
-
-@runtime_checkable
-class SharedIndex(Protocol):
-    """An index several scanners can share: dedup.index.redis_store.RedisStore."""
-
-    @property
-    def queue_key(self) -> str:
-        """The stream that carries record numbers."""
-        ...
-
-    @property
-    def client(self) -> Any:
-        """The Redis client."""
-        ...
-
-    def call(self, operation: Callable[[], Any]) -> Any:
-        """Run one Redis operation with the store's bounded retries."""
-        ...
-
-    def get(self, item_id: str) -> IndexRecord | None:
-        """Return the record stored under `item_id`, or None."""
-        ...
-
-    def get_many(self, item_ids: Sequence[str]) -> list[IndexRecord | None]:
-        """Return the records stored under `item_ids`, None where absent, in one round trip."""
-        ...
-
-    def checkpoint(self, source: str, position: str) -> None:
-        """Record how far `source` has been read."""
-        ...
-
-    def last_checkpoint(self, source: str) -> str | None:
-        """Return the last position recorded for `source`, or None."""
-        ...
-
-    def flags(self) -> Iterator[Flag]:
-        """Yield every kept flag once, in commit order."""
-        ...
-
-    def enqueue_many(self, records: Sequence[tuple[IndexRecord, int]]) -> list[int | None]:
-        """Register and queue (record, claimed number) pairs; each one's number, None if known."""
-        ...
-
-    def claim(self, item_id: str, scanner: str, lifetime_s: float) -> tuple[ClaimState, int]:
-        """Claim an item to read and queue, unless indexed or another's; our number or 0."""
-        ...
-
-    def is_ready(self, number: int) -> bool:
-        """Tell whether every item numbered below `number` is registered (or its claim lapsed)."""
-        ...
-
-    def claim_states(self, item_ids: Sequence[str]) -> list[ClaimState | None]:
-        """Tell per item: indexed, claimed by a scanner ("theirs"), or neither (None)."""
-        ...
-
-    def records_by_number(self, numbers: Sequence[int]) -> list[IndexRecord | None]:
-        """Fetch records by number."""
-        ...
-
-    def candidates_many(
-        self,
-        key_lists: Sequence[Sequence[str]],
-        limit: int,
-        max_key_items: int | None = None,
-        before: Sequence[int] | None = None,
-    ) -> list[list[tuple[str, int]]]:
-        """Candidate search, optionally bounded to records numbered below `before[i]`."""
-        ...
-
-    def commit_many(
-        self, group: str, entries: Sequence[tuple[QueueEntry, Sequence[Flag]]]
-    ) -> list[tuple[bool, tuple[Flag, ...]]]:
-        """Commit judged records and acknowledge their entries; what each commit kept."""
-        ...
 
 
 Judge = Callable[[IndexRecord, CandidateView], Sequence[Flag]]

@@ -18,7 +18,7 @@ from dedup.candidates import (
     term_key_count,
 )
 from dedup.compare import compare
-from dedup.distributed import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex, scan_shared
+from dedup.distributed import scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
@@ -26,6 +26,7 @@ from dedup.index.base import IndexRecord, IndexStore
 from dedup.model import Document, Flag, ItemRef
 from dedup.profile import Profile, profile_document
 from dedup.settings import DEFAULT_SETTINGS, Settings
+from dedup.shared_index import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex
 
 # Checkpoint names in the index: a mark per flag handed out, and per source what was read
 # whole (file size and mtime; HTTP validators).

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import redis
 
-_START_TIMEOUT_S = 10.0
+_START_TIMEOUT_S = 30.0
+_PORT_ATTEMPTS = 5
 
 
 def _free_port() -> int:
@@ -38,54 +39,51 @@ class RedisServer:
         self.is_durable = is_durable
         self.port = _free_port()
         self._process: subprocess.Popen[bytes] | None = None
+        self._has_started = False
 
     def url(self, db: int = 0) -> str:
         """Return the redis:// URL of database `db` on this server."""
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
-        """Start the server and wait until it answers PING."""
-        persistence = (
-            ["--appendonly", "yes", "--appendfsync", "always"]
-            if self.is_durable
-            else [
-                "--appendonly",
-                "no",
-            ]
-        )
+        """Start the server and wait until it answers PING.
+
+        A first start that loses its port to another process (the port was free when probed)
+        tries again on a new one; a restart keeps the port, as clients hold the URL.
+        """
+        for _ in range(_PORT_ATTEMPTS):
+            if self._launch():
+                self._has_started = True
+                return
+            if self._has_started:
+                break
+            self.port = _free_port()
+        pytest.fail(f"redis-server could not start on 127.0.0.1 (last port {self.port})")
+
+    def _launch(self) -> bool:
+        persistence = ["yes", "--appendfsync", "always"] if self.is_durable else ["no"]
         command = [
             self.executable,
-            "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            *persistence,
-            "--dir",
-            str(self.directory),
-            "--daemonize",
-            "no",
-            "--loglevel",
-            "warning",
+            *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", *persistence),
+            *("--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"),
         ]
-        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + _START_TIMEOUT_S
         client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1.0)
         try:
-            while True:
-                if self._process.poll() is not None:
-                    stderr = self._process.stderr.read().decode() if self._process.stderr else ""
-                    pytest.fail(f"redis-server on port {self.port} exited at start: {stderr.strip()}")
+            while self._process.poll() is None:
                 try:
                     if client.ping():
-                        return
+                        return True
                 except redis.ConnectionError:
                     pass
                 if time.monotonic() > deadline:
                     self.stop()
                     pytest.fail(f"redis-server on port {self.port} did not answer in {_START_TIMEOUT_S} s")
                 time.sleep(0.02)
+            self._process = None  # exited at start: the port was taken
+            return False
         finally:
             client.close()
 
@@ -95,8 +93,6 @@ class RedisServer:
             return
         self._process.kill()
         self._process.wait(timeout=_START_TIMEOUT_S)
-        if self._process.stderr is not None:
-            self._process.stderr.close()
         self._process = None
 
     @property

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 import redis
 
-from dedup.distributed import QueueingIndex, QueueSettings
+from dedup.distributed import QueueingIndex
 from dedup.index import open_index
 from dedup.index.redis_store import RedisStore
 from dedup.scan import scan
+from dedup.shared_index import QueueSettings
 from tests.redis_server import RedisServer
 from tests.test_redis_store import SIGNATURES, record
 

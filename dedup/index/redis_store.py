@@ -12,13 +12,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
-from dedup.distributed import ClaimState, QueueEntry
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, decode_record, encode_flag, encode_record
 from dedup.index.redis_scripts import RedisKeys
 from dedup.model import Flag
+from dedup.shared_index import ClaimState, QueueEntry
 
 T = TypeVar("T")
 
