@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dedup.factalign import Coverage, Unit, fact_units, share_of
@@ -49,7 +50,7 @@ class Side:
 
     facts: Facts
     units: tuple[Unit, ...]
-    by_sentence: dict[int, tuple[Fact, ...]]
+    by_sentence: Mapping[int, tuple[Fact, ...]]  # read-only: built once per version
 
     @property
     def text(self) -> str:
