@@ -305,7 +305,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1500, help="documents indexed: inserts, memory")
     parser.add_argument("--query-size", type=int, default=300, help="candidate queries against them")
     parser.add_argument("--baseline-size", type=int, default=100, help="documents for datasketch (slow)")
-    parser.add_argument("--scan-size", type=int, default=150, help="documents for whole scans, 1 vs 2")
+    parser.add_argument("--scan-size", type=int, default=150, help="documents per scan, 1 vs 2 (0: skip)")
     parser.add_argument("--runs", type=int, default=3, help="timed runs after one warm-up (median)")
     args = parser.parse_args()
     records = make_records(max(args.size, args.baseline_size))
@@ -314,7 +314,8 @@ def main() -> None:
         try:
             figures = bench_store(server, records[: args.size], args.query_size, args.runs)
             figures |= bench_datasketch(server, records[: args.baseline_size], args.runs)
-            figures |= bench_scanners(server, args.scan_size, args.runs, Path(directory))
+            if args.scan_size:
+                figures |= bench_scanners(server, args.scan_size, args.runs, Path(directory))
         finally:
             server.process.kill()
             server.process.wait()
@@ -369,7 +370,19 @@ def report(args: argparse.Namespace, figures: dict[str, float]) -> None:
         print(f"{name:46} {value:10,.0f} {ratio:>10}")
     print(f"{'  insert CPU us/doc, client / Redis':46} {f'{client_us:.0f} / {server_us:.0f}':>10}")
     print(f"{'  inserts/s if both had idle cores (CPU bound)':46} {1e6 / (client_us + server_us):10,.0f}")
-    one, two = args.scan_size / figures["scan_1_s"], args.scan_size / figures["scan_2_s"]
+    if args.scan_size:
+        report_scans(args.scan_size, figures)
+    memory = figures["ours_memory_per_doc"]
+    print(f"{'Redis bytes/doc, ours (record and buckets)':46} {memory:10,.0f}")
+    print(f"{'  raw text bytes/doc':46} {figures['text_bytes_per_doc']:10,.0f}")
+    print(f"{'  stored record bytes/doc (zlib, + sketch)':46} {figures['blob_bytes_per_doc']:10,.0f}")
+    print(f"{'  beyond the raw text (goal <= 2,048)':46} {memory - figures['text_bytes_per_doc']:10,.0f}")
+    print(f"{'Redis bytes/doc, datasketch (no text)':46} {figures['datasketch_memory_per_doc']:10,.0f}")
+
+
+def report_scans(size: int, figures: dict[str, float]) -> None:
+    """Print whole-scan throughput for 1 and 2 scanners."""
+    one, two = size / figures["scan_1_s"], size / figures["scan_2_s"]
     print(f"{'scan docs/s, 1 scanner':46} {one:10,.1f}")
     print(f"{'scan docs/s, 2 scanners on one Redis':46} {two:10,.1f} {two / one:9.2f}x")
     kept = f"{figures['scan_1_flags']:.0f} / {figures['scan_2_flags']:.0f}"
@@ -379,12 +392,6 @@ def report(args: argparse.Namespace, figures: dict[str, float]) -> None:
     one_core, two_core = (figures[f"scan_{n}_cpu_s"] / figures[f"scan_{n}_s"] for n in (1, 2))
     cores = f"{one_core:.2f} / {two_core:.2f}"
     print(f"{'  cores the scanners got (1 / 2)':46} {cores:>10}")
-    memory = figures["ours_memory_per_doc"]
-    print(f"{'Redis bytes/doc, ours (record and buckets)':46} {memory:10,.0f}")
-    print(f"{'  raw text bytes/doc':46} {figures['text_bytes_per_doc']:10,.0f}")
-    print(f"{'  stored record bytes/doc (zlib, + sketch)':46} {figures['blob_bytes_per_doc']:10,.0f}")
-    print(f"{'  beyond the raw text (goal <= 2,048)':46} {memory - figures['text_bytes_per_doc']:10,.0f}")
-    print(f"{'Redis bytes/doc, datasketch (no text)':46} {figures['datasketch_memory_per_doc']:10,.0f}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,3 +177,38 @@ def test_round_trip_property(store: IndexStore, item_id: str, text: str, keys: l
     assert stored is not None
     if first:
         assert stored == record
+
+
+_WRITER = """
+import sys
+from dedup.index import open_index
+from tests.test_store_contract import _flag, _record
+
+with open_index(sys.argv[1]) as store:
+    for batch in range(100_000):
+        names = [f"{batch}-{index}" for index in range(20)]
+        flags = {name: [_flag(f"{name}/{n}", item=name) for n in range(3)] for name in names}
+        store.add_many([(_record(name), flags[name]) for name in names])
+        if batch == 3:
+            print("writing", flush=True)
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_every_record_whole(store_location: str) -> None:
+    root = Path(__file__).resolve().parent.parent
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, store_location], stdout=subprocess.PIPE, text=True, cwd=root
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline() == "writing\n"
+    writer.kill()  # SIGKILL, somewhere in the middle of a batch
+    writer.communicate()
+    with open_index(store_location) as store:
+        flags_per_item = Counter(flag.item.id for flag in store.flags())
+        assert len(flags_per_item) >= 80
+        assert set(flags_per_item.values()) == {3}  # a record is kept with all its flags or not at all
+        last_batch = max(int(item.split("-")[0]) for item in flags_per_item)
+        for batch in range(last_batch + 2):
+            for index in range(20):
+                name = f"{batch}-{index}"
+                assert (store.get(name) is not None) == (name in flags_per_item)
