@@ -118,6 +118,13 @@ def diff(original: str, derivative: str, as_json: bool) -> None:
     help="Seconds between polls with --watch.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that sketch items ahead of the one writing the index.",
+)
+@click.option(
     "--report-dir",
     type=click.Path(file_okay=False),
     help="At the end, write an HTML page per kept flag and an index.html here.",
@@ -157,6 +164,7 @@ def scan(
     out_file: str | None,
     watch: bool,
     interval_s: float,
+    workers: int,
     report_dir: str | None,
     retain_days: float | None,
     retry_s: float,
@@ -168,7 +176,7 @@ def scan(
     With a redis:// index, any number of scans may share it and each item is judged once.
     """
     queue = QueueSettings(batch_size=batch_size, claim_idle_s=claim_idle_s)
-    options = ScanOptions(watch_interval_s=interval_s if watch else None, queue=queue)
+    options = ScanOptions(watch_interval_s=interval_s if watch else None, queue=queue, workers=workers)
     tally = ScanTally()
     index = open_index(index_location, retain_days=retain_days, retry_s=retry_s)
     with index, _ScanOutput(out_file, tally) as output:

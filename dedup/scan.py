@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from dedup.candidates import (
-    DEFAULT_CANDIDATE_SETTINGS,
-    CandidateSettings,
-    Sketch,
-    is_close,
-    sketch_cosine,
-    sketch_text,
-    term_key_count,
-)
-from dedup.compare import compare
+from dedup.candidates import DEFAULT_CANDIDATE_SETTINGS, CandidateSettings, Sketch
 from dedup.distributed import scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
 from dedup.index.base import IndexRecord, IndexStore
-from dedup.model import Document, Flag, ItemRef
-from dedup.profile import Profile, profile_document
+from dedup.judge import PendingBatch, compare_shortlist, judge_document, shortlist
+from dedup.model import Document, Flag
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.shared_index import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex
+from dedup.sketcher import Sketcher
 
 # Checkpoint names in the index: a mark per flag handed out, and per source what was read
 # whole (file size and mtime; HTTP validators).
@@ -46,6 +37,8 @@ class ScanOptions:
     max_key_items: int = 100
     # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
     batch_size: int = 64
+    # Processes that sketch items ahead of the one writing the index; 1 sketches in-process.
+    workers: int = 1
     # At most this many candidates per item go through the full compare, best sketch cosine first.
     max_compares: int = 5
     watch_interval_s: float | None = None
@@ -147,12 +140,13 @@ def scan(
         yield from _scan_shared(source_list, index, options, report)
         return
     yield from _emit(index, _pending_flags(index))
-    while True:
-        for source in source_list:
-            yield from _emit(index, _scan_source(source, index, options, report))
-        if options.watch_interval_s is None:
-            return
-        time.sleep(options.watch_interval_s)
+    with Sketcher(options.candidates, options.workers) as sketcher:
+        while True:
+            for source in source_list:
+                yield from _emit(index, _scan_source(source, index, options, report, sketcher))
+            if options.watch_interval_s is None:
+                return
+            time.sleep(options.watch_interval_s)
 
 
 def scan_entries(
@@ -160,6 +154,7 @@ def scan_entries(
     source: str,
     index: IndexStore,
     options: ScanOptions = ScanOptions(),
+    sketcher: Sketcher | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     """Flag and index already-read entries; errors pass through as steps.
 
@@ -167,53 +162,28 @@ def scan_entries(
     and their steps and flags come out only once committed. Items waiting in a batch are
     candidates for the items after them, so a batch finds what one-by-one adds would.
     """
-    batch = _Batch()
-    for entry in entries:
+    batch = PendingBatch()
+    sketches = sketcher or Sketcher(options.candidates)
+    for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size):
         if isinstance(entry, DedupError):
             yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
             continue
         if entry.id in batch.ids or index.get(entry.id) is not None:
             yield ScanStep(source, entry.id, is_new=False), ()
             continue
-        batch.append(_judge_document(entry, index, batch, options))
+        batch.append(judge_document(entry, sketch(), index, batch, options))
         if len(batch.entries) >= options.batch_size:
             yield from _commit(batch, source, index)
     yield from _commit(batch, source, index)
 
 
-@dataclass(slots=True)
-class _Batch:
-    """Judged items not yet committed, with their keys inverted so later items can find them."""
-
-    entries: list[tuple[IndexRecord, tuple[Flag, ...], int]] = field(default_factory=list)
-    ids: set[str] = field(default_factory=set)
-    items_by_key: dict[str, list[int]] = field(default_factory=dict)
-
-    def append(self, judged: tuple[IndexRecord, tuple[Flag, ...], int]) -> None:
-        """Hold one judged item: its record, its flags and how many candidates it was compared with."""
-        record = judged[0]
-        position = len(self.entries)
-        self.entries.append(judged)
-        self.ids.add(record.id)
-        for key in record.keys:
-            self.items_by_key.setdefault(key, []).append(position)
-
-    def matches(self, keys: Iterable[str], min_shared: int) -> list[tuple[int, IndexRecord]]:
-        """Return (shared keys, record) for held items sharing at least `min_shared` of `keys`."""
-        shared: dict[int, int] = {}
-        for key in set(keys):
-            for position in self.items_by_key.get(key, ()):
-                shared[position] = shared.get(position, 0) + 1
-        return [(count, self.entries[pos][0]) for pos, count in shared.items() if count >= min_shared]
-
-    def clear(self) -> None:
-        """Forget every held item."""
-        self.entries.clear()
-        self.ids.clear()
-        self.items_by_key.clear()
+def _entry_text(entry: Entry) -> str | None:
+    return None if isinstance(entry, DedupError) else entry.text
 
 
-def _commit(batch: _Batch, source: str, index: IndexStore) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+def _commit(
+    batch: PendingBatch, source: str, index: IndexStore
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     if not batch.entries:
         return
     entries = list(batch.entries)
@@ -242,18 +212,22 @@ def _emit(index: IndexStore, flags: Iterable[Flag]) -> Iterator[Flag]:
 
 
 def _scan_source(
-    source: str, index: IndexStore, options: ScanOptions, report: Callable[[ScanStep], None]
+    source: str,
+    index: IndexStore,
+    options: ScanOptions,
+    report: Callable[[ScanStep], None],
+    sketcher: Sketcher,
 ) -> Iterator[Flag]:
-    for step, flags in _read_and_scan(source, index, options):
+    for step, flags in _read_and_scan(source, index, options, sketcher):
         report(step)
         yield from flags
 
 
 def _read_and_scan(
-    source: str, index: IndexStore, options: ScanOptions
+    source: str, index: IndexStore, options: ScanOptions, sketcher: Sketcher | None = None
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     if is_url(source):
-        yield from _scan_url(source, index, options)
+        yield from _scan_url(source, index, options, sketcher)
         return
     root = Path(source)
     if not root.exists():
@@ -263,13 +237,13 @@ def _read_and_scan(
         stamp = _file_stamp(path)
         if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
             continue  # read whole before, unchanged since
-        yield from scan_entries(read_file(path), str(path), index, options)
+        yield from scan_entries(read_file(path), str(path), index, options, sketcher)
         if stamp is not None:
             index.checkpoint(_FILE + str(path), stamp)
 
 
 def _scan_url(
-    url: str, index: IndexStore, options: ScanOptions
+    url: str, index: IndexStore, options: ScanOptions, sketcher: Sketcher | None
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     etag, last_modified = _validators(index.last_checkpoint(_URL + url))
     try:
@@ -279,7 +253,8 @@ def _scan_url(
         return
     if not result.is_modified:
         return
-    yield from scan_entries(parse_body(result.body, url, result.content_type), url, index, options)
+    entries = parse_body(result.body, url, result.content_type)
+    yield from scan_entries(entries, url, index, options, sketcher)
     index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
 
 
@@ -296,101 +271,6 @@ def _file_stamp(path: Path) -> str | None:
     except OSError:
         return None
     return f"{status.st_size}:{status.st_mtime_ns}"
-
-
-def _judge_document(
-    document: Document, index: CandidateView, batch: _Batch, options: ScanOptions
-) -> tuple[IndexRecord, tuple[Flag, ...], int]:
-    sketch = sketch_text(document.text, options.candidates)
-    chosen = shortlist(sketch, index, options, batch)
-    flags = _judge(document, sketch, chosen, options)
-    record = IndexRecord(
-        id=document.id,
-        content_hash=sketch.content_hash,
-        text=document.text,
-        title=document.title,
-        url=document.url,
-        published=document.published,
-        keys=sketch.keys,
-        signature=sketch.vector,
-    )
-    return record, flags, len(chosen)
-
-
-def shortlist(
-    sketch: Sketch, index: CandidateView, options: ScanOptions, batch: _Batch | None = None
-) -> list[IndexRecord]:
-    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
-    stage = options.candidates
-    floor = min(stage.min_shared_keys, len(sketch.keys))
-    matches: list[tuple[int, IndexRecord]] = []
-    for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items):
-        if shared < floor:
-            break  # best first, so the rest share fewer
-        record = index.get(item_id)
-        if record is not None:
-            matches.append((shared, record))
-    if batch is not None:
-        matches.extend(batch.matches(sketch.keys, floor))
-    key_count = term_key_count(sketch.keys)
-    scored: list[tuple[float, IndexRecord]] = []
-    for shared, record in matches:
-        if record.content_hash == sketch.content_hash:
-            scored.append((2.0, record))  # an exact copy outranks everything
-            continue
-        similarity = sketch_cosine(sketch.vector, record.signature)
-        if is_close(similarity, shared, key_count, term_key_count(record.keys), stage):
-            scored.append((similarity, record))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-    return [record for _, record in scored[: options.max_compares]]
-
-
-def _judge(
-    document: Document, sketch: Sketch, shortlist: list[IndexRecord], options: ScanOptions
-) -> tuple[Flag, ...]:
-    if not shortlist:
-        return ()
-    item_profile = profile_document(document, options.settings)
-    flags: list[Flag] = []
-    seen_sources: set[str] = set()
-    for record in shortlist:
-        if record.content_hash in seen_sources:
-            continue  # the same text under another id: one flag names it once
-        source = Document(
-            id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
-        )
-        flag = _flag(item_profile, sketch.content_hash, profile_document(source, options.settings), record)
-        if flag is not None:
-            flags.append(flag)
-            seen_sources.add(record.content_hash)
-    return tuple(flags)
-
-
-def _flag(item: Profile, item_hash: str, source: Profile, record: IndexRecord) -> Flag | None:
-    comparison = compare(item, source)
-    verdict = comparison.verdict
-    if not verdict.is_derived or verdict.kind is None:
-        return None
-    changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
-    return Flag(
-        id=flag_id(item.document.id, item_hash, record.id, record.content_hash),
-        item=_ref(item.document),
-        source=_ref(source.document),
-        kind=verdict.kind,
-        confidence=verdict.confidence,
-        original="item" if verdict.original == "a" else "source",
-        changes=changes,
-    )
-
-
-def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> str:
-    """Return the stable id of a flag: the same pair of items and contents always gives the same id."""
-    joined = "\x1f".join((item_id, item_hash, source_id, source_hash))
-    return hashlib.sha256(joined.encode()).hexdigest()[:24]
-
-
-def _ref(document: Document) -> ItemRef:
-    return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
 
 
 # -- several scanners on one Redis index ----------------------------------------------------------
@@ -420,7 +300,7 @@ def _scan_shared(
         )
         sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
         chosen = shortlist(sketch, view, options)
-        flags = _judge(document, sketch, chosen, options)
+        flags = compare_shortlist(document, sketch, chosen, options)
         report(
             ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)
         )

@@ -12,8 +12,9 @@ import pytest
 from dedup.errors import DedupError
 from dedup.feeds import read_file
 from dedup.index import open_index
+from dedup.judge import flag_id
 from dedup.model import DerivationKind, Document, Flag
-from dedup.scan import ScanOptions, ScanTally, flag_id, scan
+from dedup.scan import ScanOptions, ScanTally, scan
 from tests.http_server import FeedServer
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
@@ -186,3 +187,15 @@ def test_an_unreachable_feed_is_one_skipped_entry(tmp_path: Path) -> None:
     with open_index(tmp_path / "index.sqlite") as index:
         assert list(scan(["http://127.0.0.1:9/feed.xml"], index, on_step=tally.add)) == []
     assert (tally.read, tally.skipped) == (0, 1)
+
+
+def test_sketching_in_worker_processes_gives_the_same_flags(tmp_path: Path) -> None:
+    with open_index(tmp_path / "one.sqlite") as index:
+        alone = {flag.id for flag in scan([GOOD, FEEDS / "bad"], index)}
+    options = replace(ScanOptions(), workers=2, batch_size=3)
+    tally = ScanTally()
+    with open_index(tmp_path / "two.sqlite") as index:
+        pooled = {flag.id for flag in scan([GOOD, FEEDS / "bad"], index, options, on_step=tally.add)}
+    assert pooled == alone
+    assert len(alone) == 4
+    assert (tally.read, tally.skipped) == (11, 7)

@@ -1,0 +1,146 @@
+"""Sketch -> shortlist -> compare -> Flags: which indexed items to compare with an item, and the verdicts."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dedup.candidates import Sketch, is_close, sketch_cosine, term_key_count
+from dedup.compare import compare
+from dedup.index.base import IndexRecord
+from dedup.model import Document, Flag, ItemRef
+from dedup.profile import Profile, profile_document
+from dedup.shared_index import CandidateView
+
+if TYPE_CHECKING:
+    from dedup.scan import ScanOptions
+
+
+@dataclass(slots=True)
+class PendingBatch:
+    """Judged items not yet committed, with their keys inverted so later items can find them."""
+
+    entries: list[tuple[IndexRecord, tuple[Flag, ...], int]] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    items_by_key: dict[str, list[int]] = field(default_factory=dict)
+
+    def append(self, judged: tuple[IndexRecord, tuple[Flag, ...], int]) -> None:
+        """Hold one judged item: its record, its flags and how many candidates it was compared with."""
+        record = judged[0]
+        position = len(self.entries)
+        self.entries.append(judged)
+        self.ids.add(record.id)
+        for key in record.keys:
+            self.items_by_key.setdefault(key, []).append(position)
+
+    def matches(self, keys: Iterable[str], min_shared: int) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for held items sharing at least `min_shared` of `keys`."""
+        shared: dict[int, int] = {}
+        for key in set(keys):
+            for position in self.items_by_key.get(key, ()):
+                shared[position] = shared.get(position, 0) + 1
+        return [(count, self.entries[pos][0]) for pos, count in shared.items() if count >= min_shared]
+
+    def clear(self) -> None:
+        """Forget every held item."""
+        self.entries.clear()
+        self.ids.clear()
+        self.items_by_key.clear()
+
+
+def judge_document(
+    document: Document, sketch: Sketch, index: CandidateView, batch: PendingBatch, options: ScanOptions
+) -> tuple[IndexRecord, tuple[Flag, ...], int]:
+    """Compare a new item with its shortlist; return its record, its flags and the compare count."""
+    chosen = shortlist(sketch, index, options, batch)
+    flags = compare_shortlist(document, sketch, chosen, options)
+    record = IndexRecord(
+        id=document.id,
+        content_hash=sketch.content_hash,
+        text=document.text,
+        title=document.title,
+        url=document.url,
+        published=document.published,
+        keys=sketch.keys,
+        signature=sketch.vector,
+    )
+    return record, flags, len(chosen)
+
+
+def shortlist(
+    sketch: Sketch, index: CandidateView, options: ScanOptions, batch: PendingBatch | None = None
+) -> list[IndexRecord]:
+    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
+    stage = options.candidates
+    floor = min(stage.min_shared_keys, len(sketch.keys))
+    matches: list[tuple[int, IndexRecord]] = []
+    for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items):
+        if shared < floor:
+            break  # best first, so the rest share fewer
+        record = index.get(item_id)
+        if record is not None:
+            matches.append((shared, record))
+    if batch is not None:
+        matches.extend(batch.matches(sketch.keys, floor))
+    key_count = term_key_count(sketch.keys)
+    scored: list[tuple[float, IndexRecord]] = []
+    for shared, record in matches:
+        if record.content_hash == sketch.content_hash:
+            scored.append((2.0, record))  # an exact copy outranks everything
+            continue
+        similarity = sketch_cosine(sketch.vector, record.signature)
+        if is_close(similarity, shared, key_count, term_key_count(record.keys), stage):
+            scored.append((similarity, record))
+    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
+    return [record for _, record in scored[: options.max_compares]]
+
+
+def compare_shortlist(
+    document: Document, sketch: Sketch, shortlist: list[IndexRecord], options: ScanOptions
+) -> tuple[Flag, ...]:
+    """Compare `document` with each shortlisted record and return a Flag for each derivation."""
+    if not shortlist:
+        return ()
+    item_profile = profile_document(document, options.settings)
+    flags: list[Flag] = []
+    seen_sources: set[str] = set()
+    for record in shortlist:
+        if record.content_hash in seen_sources:
+            continue  # the same text under another id: one flag names it once
+        source = Document(
+            id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
+        )
+        flag = _flag(item_profile, sketch.content_hash, profile_document(source, options.settings), record)
+        if flag is not None:
+            flags.append(flag)
+            seen_sources.add(record.content_hash)
+    return tuple(flags)
+
+
+def _flag(item: Profile, item_hash: str, source: Profile, record: IndexRecord) -> Flag | None:
+    comparison = compare(item, source)
+    verdict = comparison.verdict
+    if not verdict.is_derived or verdict.kind is None:
+        return None
+    changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
+    return Flag(
+        id=flag_id(item.document.id, item_hash, record.id, record.content_hash),
+        item=_ref(item.document),
+        source=_ref(source.document),
+        kind=verdict.kind,
+        confidence=verdict.confidence,
+        original="item" if verdict.original == "a" else "source",
+        changes=changes,
+    )
+
+
+def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> str:
+    """Return the stable id of a flag: the same pair of items and contents always gives the same id."""
+    joined = "\x1f".join((item_id, item_hash, source_id, source_hash))
+    return hashlib.sha256(joined.encode()).hexdigest()[:24]
+
+
+def _ref(document: Document) -> ItemRef:
+    return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
