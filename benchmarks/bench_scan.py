@@ -252,7 +252,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     flagged: set[str] = set()
     wall_s = cpu_s = tail_wall_s = tail_cpu_s = 0.0
     tail = 0
-    tail_from = int(size * 0.9)
+    tail_from = _CHUNK * int(size * 0.9 // _CHUNK)
     ids: list[str] = []
     store = SqliteStore(path, SignatureSettings.from_settings(DEFAULT_SETTINGS))
     try:
