@@ -6,13 +6,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from dedup import minhash, tfidf
 from dedup.model import Document, Sentence, Span, Token
 from dedup.normalize import is_content_word, tokenize
 from dedup.quotes import quote_spans
-from dedup.rarity import is_rare, zipf
+from dedup.rarity import idf, is_rare, zipf
 from dedup.sentences import split_sentences
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.style import count_filler, count_quote_marks
@@ -37,13 +36,14 @@ class Profile:
     shingles: frozenset[int]
     unquoted_shingles: frozenset[int]  # shingles that touch no direct quotation
     signature: npt.NDArray[np.uint64]
-    sentence_vectors: sp.csr_matrix  # one l2-normalised TF-IDF row a sentence
-    document_vector: sp.csr_matrix
+    sentence_vectors: tfidf.TermMatrix  # one l2-normalised TF-IDF row a sentence
+    document_vector: tfidf.TermMatrix
     informative: tuple[bool, ...]  # per sentence: states something specific (see _is_informative)
     content_sequence: tuple[str, ...]  # content words in reading order
     specific_sequence: tuple[str, ...]  # the less common of them (Zipf < 4.5)
     rare_sequence: tuple[str, ...]  # the rare ones
     content_terms: frozenset[str]
+    content_weight: float  # summed IDF of the content terms
     rare_terms: frozenset[str]
     numbers: frozenset[str]
     names: frozenset[str]
@@ -90,6 +90,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         specific_sequence=tuple(word for word in all_content if zipf(word) < SPECIFIC_MAX_ZIPF),
         rare_sequence=tuple(word for word in all_content if is_rare(word)),
         content_terms=content_terms,
+        content_weight=sum(idf(term) for term in content_terms),
         rare_terms=frozenset(term for term in content_terms if is_rare(term)),
         numbers=frozenset(term for term in content_terms if any(ch.isdigit() for ch in term)),
         names=_names(text, tokens, sentences),

@@ -65,7 +65,7 @@ def score_pair(
         )
         / shorter,
         rare_term_overlap=_smaller_share(a.rare_terms, b.rare_terms),
-        weighted_term_overlap=_weighted_overlap(a.content_terms, b.content_terms),
+        weighted_term_overlap=_weighted_overlap(a, b),
         number_overlap=len(a.numbers & b.numbers) / (min(len(a.numbers), len(b.numbers)) + 2),
         name_overlap=_smaller_share(a.names, b.names),
         name_number_overlap=len(names_numbers_a & names_numbers_b)
@@ -114,9 +114,9 @@ def _smaller_share(first: frozenset[object], second: frozenset[object]) -> float
     return len(first & second) / smaller if smaller else 0.0
 
 
-def _weighted_overlap(first: frozenset[str], second: frozenset[str]) -> float:
-    lighter = min(sum(idf(term) for term in first), sum(idf(term) for term in second))
-    return sum(idf(term) for term in first & second) / lighter if lighter > 0 else 0.0
+def _weighted_overlap(a: Profile, b: Profile) -> float:
+    lighter = min(a.content_weight, b.content_weight)
+    return sum(idf(term) for term in a.content_terms & b.content_terms) / lighter if lighter > 0 else 0.0
 
 
 def _longest_increasing(sequence: Sequence[int]) -> int:
