@@ -2,7 +2,8 @@
 
     python benchmarks/cv_diff.py --corpus ../shared/corpora/rewrites [--size N]
 
-The derived cases are split by original (a hash of its path), so no original is in both halves.
+The derived cases are split by original (alternately, in an order fixed by a hash of the path), so no
+original is in both halves.
 On each half the thresholds are fitted by grid search, one group at a time (omission, addition,
 sentence pairs), maximising F1 with precision at least recall, and scored on the other half.
 Prints the fitted settings per fold, then per-type P/R/F1 pooled over the two held-out halves next
@@ -96,12 +97,18 @@ def _fit(cases: list[Case]) -> DiffSettings:
 def _load(corpus: Path, size: int) -> tuple[list[Case], list[Case]]:
     lines = (corpus / "cases.jsonl").read_text().splitlines()
     records = [json.loads(line) for line in lines if line.strip()]
+    derived = [r for r in records if r["derived"]][: size or None]
+    # Originals in a fixed pseudo-random order, alternately to each half: balanced, and no original
+    # (with its several derivatives) on both sides.
+    originals = sorted(
+        {r["original"] for r in derived}, key=lambda path: hashlib.md5(path.encode()).hexdigest()
+    )
+    fold_of = {path: rank % 2 for rank, path in enumerate(originals)}
     folds: tuple[list[Case], list[Case]] = ([], [])
-    for record in [r for r in records if r["derived"]][: size or None]:
+    for record in derived:
         original = extract_facts(load_document(corpus / record["original"]))
         derivative = extract_facts(load_document(corpus / record["derivative"]))
-        fold = int(hashlib.md5(record["original"].encode()).hexdigest(), 16) % 2
-        folds[fold].append((original, derivative, record["changes"]))
+        folds[fold_of[record["original"]]].append((original, derivative, record["changes"]))
     return folds
 
 
