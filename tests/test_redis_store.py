@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -269,3 +270,26 @@ def test_a_damaged_record_is_corrupt_in_one_line(redis_url: str) -> None:
         with pytest.raises(IndexCorruptError, match="damaged") as caught:
             store.get("item-1")
         assert "\n" not in str(caught.value)
+
+
+def test_candidates_agree_with_sqlite_on_a_random_index(tmp_path: Path, redis_url: str) -> None:
+    generator = random.Random(5)
+    vocabulary = [f"t:w{number}" for number in range(30)]
+    # about 120 records a key: buckets longer than the script's 64-number unpacking chunks
+    records = [record(number, tuple(generator.sample(vocabulary, 6))) for number in range(600)]
+    queries = [generator.sample(vocabulary, 8) for _ in range(40)]
+    with open_index(tmp_path / "index.sqlite") as sqlite, open_index(redis_url) as shared:
+        sqlite.add_many([(item, ()) for item in records])
+        shared.add_many([(item, ()) for item in records])
+        for keys in queries:
+            for limit, max_key_items in ((10, None), (3, 125), (200, 118)):
+                expected = sqlite.candidates(keys, limit, max_key_items)
+                assert shared.candidates(keys, limit, max_key_items) == expected
+
+
+def test_candidates_name_long_ids_in_full(redis_url: str) -> None:
+    long_id = "https://example.test/" + "very-long-path/" * 10
+    with open_index(redis_url) as store:
+        store.add(replace(record(1, ("a",)), id=long_id))
+        store.add(record(2, ("a",)))
+        assert store.candidates(["a"], 5) == [(long_id, 1), ("item-2", 1)]

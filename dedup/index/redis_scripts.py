@@ -231,12 +231,14 @@ CANDIDATES = (
     + """
 -- KEYS: buckets (distinct); ARGV: doc prefix, limit, before (0: no bound), max_key_items (0: none)
 -- Counts shared buckets per record number below `before`, ignoring a bucket that holds more than
--- max_key_items records below `before`; then resolves numbers to item ids in order of count,
--- skipping expired records, until `limit` live ones and every tie with the last are found.
--- Returns id, count, id, count, ...; the caller orders ties by id.
+-- max_key_items records below `before`; then resolves numbers to item ids a count at a time,
+-- highest first, skipping expired records, until a whole count level brings the live ones to
+-- `limit` (so every tie with the last is there). Returns id, count, id, count, ...; the caller
+-- orders ties by id and cuts to `limit`.
 local doc_prefix, limit = ARGV[1], tonumber(ARGV[2])
 local before, max_items = tonumber(ARGV[3]), tonumber(ARGV[4])
-local counts, order = {}, {}
+local counts, numbers = {}, {}
+local chunk = '>' .. string.rep('I4', 64)
 for _, key in ipairs(KEYS) do
   local size = redis.call('STRLEN', key) / 4
   local below = size
@@ -245,38 +247,65 @@ for _, key in ipairs(KEYS) do
   end
   if below > 0 and (max_items == 0 or below <= max_items) then
     local packed = redis.call('GETRANGE', key, 0, below * 4 - 1)
-    for position = 1, below * 4, 4 do
+    -- 64 numbers per unpack call; the last, partial chunk one at a time
+    local whole = below - below % 64
+    local unpacked = {}
+    for position = 1, whole * 4, 256 do
+      unpacked = {struct.unpack(chunk, packed, position)}
+      for index = 1, 64 do
+        local n = unpacked[index]
+        local count = counts[n]
+        if count == nil then
+          counts[n] = 1
+          numbers[#numbers + 1] = n
+        else
+          counts[n] = count + 1
+        end
+      end
+    end
+    for position = whole * 4 + 1, below * 4, 4 do
       local n = struct.unpack('>I4', packed, position)
       local count = counts[n]
       if count == nil then
         counts[n] = 1
-        order[#order + 1] = n
+        numbers[#numbers + 1] = n
       else
         counts[n] = count + 1
       end
     end
   end
 end
-table.sort(order, function(a, b)
-  if counts[a] ~= counts[b] then
-    return counts[a] > counts[b]
-  end
-  return a < b
-end)
-local result, live, floor = {}, 0, 0
-for _, n in ipairs(order) do
+-- Group by count instead of sorting: counts are at most #KEYS.
+local by_count, top = {}, 0
+for _, n in ipairs(numbers) do
   local count = counts[n]
-  if live >= limit and count < floor then
+  local level = by_count[count]
+  if level == nil then
+    by_count[count] = {n}
+  else
+    level[#level + 1] = n
+  end
+  if count > top then
+    top = count
+  end
+end
+local result, live = {}, 0
+for count = top, 1, -1 do
+  if live >= limit then
     break
   end
-  local head = redis.call('GETRANGE', doc_prefix .. n, 0, 1)
-  if #head == 2 then
-    local length = string.byte(head, 1) * 256 + string.byte(head, 2)
-    result[#result + 1] = redis.call('GETRANGE', doc_prefix .. n, 2, 1 + length)
-    result[#result + 1] = count
-    live = live + 1
-    if live == limit then
-      floor = count
+  for _, n in ipairs(by_count[count] or {}) do
+    -- the id's length and, for ids up to 62 bytes, the id itself in one call
+    local head = redis.call('GETRANGE', doc_prefix .. n, 0, 63)
+    if #head >= 2 then
+      local length = string.byte(head, 1) * 256 + string.byte(head, 2)
+      if length <= 62 then
+        result[#result + 1] = string.sub(head, 3, 2 + length)
+      else
+        result[#result + 1] = redis.call('GETRANGE', doc_prefix .. n, 2, 1 + length)
+      end
+      result[#result + 1] = count
+      live = live + 1
     end
   end
 end
