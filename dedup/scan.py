@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dedup.candidates import DEFAULT_CANDIDATE_SETTINGS, CandidateSettings, Sketch
-from dedup.distributed import scan_shared
+from dedup.distributed import consumer_name, scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
@@ -306,8 +306,9 @@ def _scan_shared(
         )
         return flags
 
+    consumer = consumer_name()  # one name in the consumer group for every round of --watch
     while True:
-        yield from scan_shared(index, read, judge, options.queue)
+        yield from scan_shared(index, read, judge, options.queue, consumer)
         if options.watch_interval_s is None:
             return
         time.sleep(options.watch_interval_s)
