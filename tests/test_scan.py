@@ -76,7 +76,9 @@ def test_flags_are_kept_in_the_index_with_stable_ids(tmp_path: Path) -> None:
 def test_rescanning_the_same_sources_flags_nothing_new(tmp_path: Path) -> None:
     with open_index(tmp_path / "index.sqlite") as index:
         first = list(scan([GOOD], index))
-        assert list(scan([GOOD], index)) == []
+        unchanged = ScanTally()
+        assert list(scan([GOOD], index, on_step=unchanged.add)) == []
+        assert unchanged.read == 0  # files read whole before and unchanged are not read again
         # Changed file times make the scan read every file again; every item is known by id.
         for path in GOOD.rglob("*"):
             if path.is_file():
@@ -199,3 +201,18 @@ def test_sketching_in_worker_processes_gives_the_same_flags(tmp_path: Path) -> N
     assert pooled == alone
     assert len(alone) == 4
     assert (tally.read, tally.skipped) == (11, 7)
+
+
+def test_a_derivative_of_a_text_filed_twice_is_flagged_once(tmp_path: Path) -> None:
+    text = _texts()["courier-quill-0003"].text
+    records = [
+        {"id": "filed", "text": text},
+        {"id": "filed-again", "text": text},
+        {"id": "edited", "text": text.replace("97 percent", "95 percent").replace("Thursday", "Friday")},
+    ]
+    with open_index(tmp_path / "index.sqlite") as index:
+        flags = list(scan([_write_jsonl(tmp_path / "items.jsonl", records)], index))
+    assert sorted((flag.item.id, flag.source.id) for flag in flags) == [
+        ("edited", "filed"),
+        ("filed-again", "filed"),
+    ]
