@@ -30,19 +30,22 @@ class RedisServer:
     acknowledged write, which is what the restart test needs.
     """
 
-    def __init__(self, directory: Path, *, is_durable: bool = False) -> None:
+    def __init__(self, directory: Path, *, is_durable: bool = False, is_tls: bool = False) -> None:
         executable = shutil.which("redis-server")
         if executable is None:
             pytest.fail("redis-server is not installed (Debian package redis-server); Redis tests need it")
         self.executable = executable
         self.directory = directory
         self.is_durable = is_durable
+        self.is_tls = is_tls
         self.port = _free_port()
         self._process: subprocess.Popen[bytes] | None = None
         self._has_started = False
 
     def url(self, db: int = 0) -> str:
-        """Return the redis:// URL of database `db` on this server."""
+        """Return the URL of database `db` on this server: rediss:// trusting its own CA for TLS."""
+        if self.is_tls:
+            return f"rediss://127.0.0.1:{self.port}/{db}?ssl_ca_certs={self.directory / 'cert.pem'}"
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
@@ -64,13 +67,14 @@ class RedisServer:
         persistence = ["yes", "--appendfsync", "always"] if self.is_durable else ["no"]
         command = [
             self.executable,
-            *("--port", str(self.port), "--bind", "127.0.0.1", "--save", ""),
+            *(self._tls_options() if self.is_tls else ("--port", str(self.port))),
+            *("--bind", "127.0.0.1", "--save", ""),
             *("--appendonly", *persistence),
             *("--dir", str(self.directory), "--daemonize", "no", "--loglevel", "warning"),
         ]
         self._process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + _START_TIMEOUT_S
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=1.0)
+        client = redis.Redis.from_url(self.url(), socket_timeout=1.0)
         try:
             while self._process.poll() is None:
                 try:
@@ -86,6 +90,24 @@ class RedisServer:
             return False
         finally:
             client.close()
+
+    def _tls_options(self) -> tuple[str, ...]:
+        """Make a self-signed certificate for 127.0.0.1 (once) and serve TLS only."""
+        cert, key = self.directory / "cert.pem", self.directory / "key.pem"
+        if not cert.exists():
+            subprocess.run(
+                [
+                    *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+                    *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1"),
+                    *("-addext", "subjectAltName=IP:127.0.0.1"),
+                ],
+                check=True,
+                capture_output=True,
+            )
+        return (
+            *("--port", "0", "--tls-port", str(self.port), "--tls-auth-clients", "no"),
+            *("--tls-cert-file", str(cert), "--tls-key-file", str(key), "--tls-ca-cert-file", str(cert)),
+        )
 
     def stop(self) -> None:
         """Kill the server at once (SIGKILL), as a crash would, and wait for it to go."""
@@ -122,6 +144,18 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     finally:
         client.flushdb()
         client.close()
+
+
+@pytest.fixture
+def tls_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of its own that speaks only TLS, with a self-signed certificate."""
+    server = RedisServer(tmp_path / "redis-tls", is_tls=True)
+    server.directory.mkdir()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture

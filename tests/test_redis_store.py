@@ -100,6 +100,19 @@ def test_rediss_to_a_plain_server_is_unavailable(redis_server: RedisServer) -> N
     assert "\n" not in str(caught.value)
 
 
+def test_rediss_with_tls(tls_redis_server: RedisServer) -> None:
+    url = tls_redis_server.url(2)
+    assert url.startswith("rediss://")
+    with open_index(url) as store:
+        assert isinstance(store, RedisStore)
+        store.add(record(1, ("a",)))
+    with open_index(url) as store:
+        assert store.candidates(["a"], 5) == [("item-1", 1)]
+    with pytest.raises(IndexUnavailableError) as caught:  # our CA is not in the system's store
+        open_index(f"rediss://127.0.0.1:{tls_redis_server.port}/2")
+    assert "\n" not in str(caught.value)
+
+
 def test_password_from_the_url(durable_redis_server: RedisServer) -> None:
     redis.Redis.from_url(durable_redis_server.url()).config_set("requirepass", "s3cret")
     good = f"redis://:s3cret@127.0.0.1:{durable_redis_server.port}/1"
