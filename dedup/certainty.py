@@ -7,8 +7,8 @@ import re
 from dedup import lexicons
 from dedup.factalign import Coverage, Unit, project
 from dedup.factrules import DiffSettings, Side, extend_marker, make_change, pairs, with_auxiliary
-from dedup.facts import stem
 from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
+from dedup.stems import stem
 
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 # Any verb or phrase that reports speech or thought keeps a claim attributed, not only the lexicon's.

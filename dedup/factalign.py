@@ -6,10 +6,10 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dedup.facts import stem
 from dedup.model import Fact, FactKind, Facts, Span
 from dedup.normalize import is_content_word
 from dedup.rarity import idf
+from dedup.stems import stem
 
 # A number or date carries a fact on its own: weigh it like a rare word.
 _NUMBER_WEIGHT = 6.0

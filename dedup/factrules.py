@@ -7,10 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dedup.factalign import Coverage, Unit, fact_units, share_of
-from dedup.facts import extract_facts, stem
+from dedup.facts import extract_facts
 from dedup.model import ChangeKind, Document, Fact, FactChange, FactKind, Facts, Span
 from dedup.normalize import is_content_word, normalize_word
 from dedup.profile import Profile
+from dedup.stems import stem
 
 _FUNCTION_WORDS = frozenset(
     {"be", "been", "being", "to", "the", "a", "an", "have", "has", "is", "are", "of", "even"}

@@ -11,8 +11,10 @@ from dedup import lexicons
 from dedup.model import Document, Fact, FactKind, Facts, Sentence, Span, Token
 from dedup.normalize import normalize_word, tokenize
 from dedup.profile import Profile
+from dedup.quantities import extract_quantities, sentence_of
 from dedup.rarity import zipf
 from dedup.sentences import split_sentences
+from dedup.stems import stem
 
 # Capitalised words commoner than this are sentence furniture ("The", "But"), not names; a
 # sentence-initial capital says nothing, so there only rarer words ("Nokia", not "Yesterday") count.
@@ -23,42 +25,6 @@ _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "lord", "lady", "prof",
 _CALENDAR = lexicons.MONTHS | lexicons.WEEKDAYS
 _NUMBER_NAMES = frozenset(lexicons.NUMBER_WORDS) | frozenset(lexicons.NUMBER_SCALES)
 _PRONOUNS = frozenset({"he", "she", "they", "we", "it", "i"})
-_MULTIPLIERS = {
-    "bn": 1e9,
-    "billion": 1e9,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "k": 1e3,
-    "thousand": 1e3,
-    "tn": 1e12,
-    "trillion": 1e12,
-}
-_CURRENCIES = {"$": "$", "£": "£", "€": "€", "¥": "¥", "us$": "$"}
-_DIGIT_NUMBER = re.compile(
-    r"(?P<currency>US\$|[$£€¥])?\s?"
-    r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"(?:(?P<fraction>/\d+)|(?P<range>-\d+(?:\.\d+)?)|(?P<ordinal>st|nd|rd|th)\b)?"
-    r"(?:\s?(?P<multiplier>bn|billion|mn|million|m|k|thousand|tn|trillion)\b)?"
-    r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
-    re.IGNORECASE,
-)
-_NUMBER_WORD = "|".join(sorted([*lexicons.NUMBER_WORDS, *lexicons.NUMBER_SCALES], key=len, reverse=True))
-_WORD_NUMBER = re.compile(
-    rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b"
-    rf"(?:\s+in\s+(?:{_NUMBER_WORD})\b)?"
-    r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
-    re.IGNORECASE,
-)
-_MONTH = "|".join(month.capitalize() for month in sorted(lexicons.MONTHS))
-_DATE = re.compile(
-    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?"
-    rf"|(?P<month2>{_MONTH})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
-    rf"|\b(?:in|on|by|of|since|until|from|last|next|early|late|mid)\s+(?P<month3>{_MONTH})\b"
-    rf"(?:\s+(?P<year3>\d{{4}}))?"
-    rf"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
-)
-_YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 # A quotation stays inside its paragraph: an unbalanced mark elsewhere must not pair across paragraphs.
 _QUOTE = re.compile(r"[\"\u201c](?P<body>[^\"\u201c\u201d\n]{2,600}?)[\"\u201d]")
 _ACCORDING = re.compile(r"\baccording to\s+(?P<source>[^,.;:\"\u201c\u201d]{2,60})", re.IGNORECASE)
@@ -77,7 +43,7 @@ def extract_facts(source: Document | Profile) -> Facts:
     text = document.text
     starts = [sentence.span.start for sentence in sentences]
     facts: list[Fact] = []
-    numbers = list(_numbers(text, starts))
+    numbers = list(extract_quantities(text, starts))
     facts.extend(numbers)
     entities = list(_entities(text, tokens, sentence_tokens))
     facts.extend(entities)
@@ -86,11 +52,6 @@ def extract_facts(source: Document | Profile) -> Facts:
     facts.extend(_markers(text, tokens, starts))
     facts.sort(key=lambda fact: (fact.span.start, fact.span.end, fact.kind))
     return Facts(document, sentences, tokens, sentence_tokens, tuple(facts))
-
-
-def sentence_of(starts: list[int], offset: int) -> int:
-    """Return the index of the sentence holding `offset`, given the sentences' start offsets."""
-    return max(0, bisect.bisect_right(starts, offset) - 1)
 
 
 def _sentence_token_ranges(
@@ -104,147 +65,6 @@ def _sentence_token_ranges(
         )
         for sentence in sentences
     )
-
-
-def _numbers(text: str, starts: list[int]) -> Iterator[Fact]:
-    taken: list[tuple[int, int]] = []
-    for match in _DATE.finditer(text):
-        start = match.start("month3") if match.group("month3") else match.start()
-        taken.append((start, match.end()))
-        yield Fact(FactKind.DATE, Span(start, match.end()), _date_value(match), sentence_of(starts, start))
-    for match in _DIGIT_NUMBER.finditer(text):
-        start, end = (
-            match.start("currency") if match.group("currency") else match.start("number"),
-            match.end(),
-        )
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if _inside(taken, start, end) or _glued_to_word(text, start, end):
-            continue
-        value, unit = _digit_value(match)
-        if unit == "" and _YEAR.fullmatch(match.group("number")):
-            yield Fact(
-                FactKind.DATE, Span(start, end), f"year {match.group('number')}", sentence_of(starts, start)
-            )
-            continue
-        yield Fact(
-            FactKind.NUMBER,
-            Span(start, end),
-            value,
-            sentence_of(starts, start),
-            unit or _counted_noun(text, end),
-        )
-    for match in _WORD_NUMBER.finditer(text):
-        words = match.group().lower()
-        if words in {"one", "a"} or _inside(taken, *match.span()):
-            continue
-        word_value = _word_value(words)
-        if word_value is None:
-            continue
-        unit = "%" if match.group("percent") else ("ratio" if " in " in words else "")
-        yield Fact(
-            FactKind.NUMBER,
-            Span(*match.span()),
-            word_value,
-            sentence_of(starts, match.start()),
-            unit or _counted_noun(text, match.end()),
-        )
-
-
-def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(first <= start and end <= last for first, last in taken)
-
-
-def _glued_to_word(text: str, start: int, end: int) -> bool:
-    """Tell digits inside a word or code ("MP3", "G8", "3G") from a number standing alone."""
-    before = text[start - 1 : start]
-    after = text[end : end + 1]
-    return before.isalpha() or (after.isalpha() and not text[start:end][-1:].isalpha())
-
-
-def _digit_value(match: re.Match[str]) -> tuple[str, str]:
-    number = float(match.group("number").replace(",", ""))
-    if match.group("fraction"):
-        return f"{match.group('number')}{match.group('fraction')}", "fraction"
-    if match.group("range"):
-        return f"{match.group('number')}{match.group('range')}", "range"
-    multiplier = (match.group("multiplier") or "").lower()
-    number *= _MULTIPLIERS.get(multiplier, 1.0)
-    currency = _CURRENCIES.get((match.group("currency") or "").lower(), "")
-    unit = "%" if match.group("percent") else currency
-    if match.group("ordinal"):
-        unit = unit or "ordinal"
-    return format_number(number), unit
-
-
-def format_number(number: float) -> str:
-    """Return the canonical text of a numeric value, so that "3", "three" and "3.0" compare equal."""
-    return format(number, ".6g")
-
-
-def _word_value(words: str) -> str | None:
-    if " in " in words:
-        numerator, denominator = (_word_total(part) for part in words.split(" in ", 1))
-        if numerator is None or not denominator:
-            return None
-        return format_number(numerator / denominator)
-    total = _word_total(re.sub(r"\s?(%|per\s?cent|percent)$", "", words))
-    return None if total is None else format_number(total)
-
-
-def _word_total(words: str) -> float | None:
-    total, current = 0.0, 0.0
-    seen = False
-    for word in re.split(r"[\s-]+", words.strip()):
-        if word == "and" or not word:
-            continue
-        if word in lexicons.NUMBER_WORDS:
-            current += lexicons.NUMBER_WORDS[word]
-            seen = True
-        elif word in lexicons.NUMBER_SCALES:
-            scale = lexicons.NUMBER_SCALES[word]
-            current = max(current, 1.0) * scale
-            if scale >= 1000:
-                total, current = total + current, 0.0
-            seen = True
-        else:
-            return None
-    return total + current if seen else None
-
-
-def _counted_noun(text: str, end: int) -> str:
-    """Return the stem of the word a number counts ("464,000 subscribers" -> "subscrib")."""
-    for word in _WORD.findall(text[end : end + 40])[:3]:
-        norm = normalize_word(word)
-        if norm in {"of", "a", "an", "the", "more", "than", "new", "extra", "per", "about"}:
-            continue
-        return stem(norm) if norm.isalpha() else ""
-    return ""
-
-
-def _date_value(match: re.Match[str]) -> str:
-    if match.group("weekday"):
-        return match.group("weekday").lower()
-    month = (match.group("month") or match.group("month2") or match.group("month3")).lower()
-    day = match.group("day") or match.group("day2") or ""
-    year = match.group("year") or match.group("year2") or match.group("year3") or ""
-    return " ".join(part for part in (day, month, year) if part)
-
-
-@cache
-def stem(norm: str) -> str:
-    """Strip common English inflections so "rises", "rising" and "rise" compare equal.
-
-    A light suffix stripper in the spirit of Lovins (1968) and the S-stemmer of Harman (1991); it only
-    has to make the two versions of one text comparable, not produce dictionary forms.
-    """
-    for suffix in ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ies", "ied"):
-        if norm.endswith(suffix) and len(norm) - len(suffix) >= 3:
-            return norm[: -len(suffix)]
-    for suffix in ("ers", "er", "ed", "es", "ly", "s", "e"):
-        if norm.endswith(suffix) and len(norm) - len(suffix) >= 3 and not norm.endswith("ss"):
-            return norm[: -len(suffix)]
-    return norm
 
 
 def _entities(

@@ -7,9 +7,9 @@ import re
 from dedup import lexicons
 from dedup.factalign import Coverage, Unit, project
 from dedup.factrules import Side, distance, extend_marker, following_stem, gist
-from dedup.facts import stem
 from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
 from dedup.normalize import normalize_word
+from dedup.stems import stem
 
 _ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
 # A date made vague becomes a period ("since June 2001" -> "in several years").

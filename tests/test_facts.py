@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import Document, FactKind, extract_facts, profile_document
-from dedup.facts import stem
+from dedup.stems import stem
 
 
 def _facts(text: str, kind: FactKind) -> list[tuple[str, str, str]]:
