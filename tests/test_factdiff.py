@@ -171,3 +171,9 @@ def test_compare_orients_the_diff_by_its_verdict() -> None:
         assert result.fact_diff.original == a
         assert result.fact_diff.derivative == b
         assert result.fact_diff == diff_facts(a, b)
+
+
+def test_a_rise_turned_into_a_fall_is_altered() -> None:
+    rose = "Shares in the water company rose 5% on Monday after its results, traders in London said."
+    fell = "Shares in the water company fell 5% on Monday after its results, traders in London said."
+    assert _diff_texts(rose, fell) == [("altered", "rose", "fell")]
