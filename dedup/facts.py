@@ -91,7 +91,8 @@ def _entities(
                     run.pop()
                 name = _entity_from_run(text, run)
                 if name is not None:
-                    yield Fact(FactKind.ENTITY, name[0], name[1], index)
+                    before = tokens[first : position - len(run)][-1:]
+                    yield Fact(FactKind.ENTITY, name[0], name[1], index, _entity_type(run, before))
                 run = []
 
 
@@ -109,6 +110,18 @@ def _entity_from_run(text: str, run: list[Token]) -> tuple[Span, str] | None:
     if not words or all(zipf(word) >= _NAME_MAX_ZIPF for word in words):
         return None
     return Span(run[0].span.start, run[-1].span.end), " ".join(words)
+
+
+def _entity_type(run: list[Token], before: tuple[Token, ...]) -> str:
+    """Guess "person", "organisation" or "place" from the words around a name, or "" when unsure."""
+    norms = [token.norm for token in run]
+    if norms[0] in _HONORIFICS:
+        return "person"
+    if any(norm in lexicons.ORGANISATION_WORDS for norm in norms):
+        return "organisation"
+    if before and before[0].norm in lexicons.PLACE_PREPOSITIONS:
+        return "place"
+    return ""
 
 
 def _quotes(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:

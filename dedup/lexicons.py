@@ -483,3 +483,43 @@ QUANTIFIER_SCALE: dict[str, int] = {
     "all": 6,
     "every": 6,
 }
+
+# Head nouns of organisation names (the ORG cue words of the MUC-7 named-entity guidelines,
+# Chinchor 1997, section A.2, and the corporate designators of company law).
+ORGANISATION_WORDS: frozenset[str] = frozenset(
+    {
+        "association",
+        "agency",
+        "authority",
+        "bank",
+        "board",
+        "council",
+        "commission",
+        "committee",
+        "company",
+        "corporation",
+        "corp",
+        "department",
+        "foundation",
+        "group",
+        "government",
+        "inc",
+        "institute",
+        "ltd",
+        "ministry",
+        "office",
+        "organisation",
+        "organization",
+        "party",
+        "plc",
+        "service",
+        "society",
+        "union",
+        "university",
+    }
+)
+
+# Prepositions of location that put a following name in a place (Quirk et al. 1985, section 9.15).
+PLACE_PREPOSITIONS: frozenset[str] = frozenset(
+    {"in", "at", "from", "near", "across", "throughout", "outside"}
+)

@@ -124,3 +124,13 @@ def test_every_fact_span_slices_inside_its_sentence(words: list[str]) -> None:
         assert fact.span.slice(text).strip() == fact.span.slice(text)
         sentence = facts.sentences[fact.sentence_index].span
         assert sentence.start <= fact.span.start < sentence.end
+
+
+def test_names_carry_a_guessed_type() -> None:
+    text = "Yesterday Dr Brian Gibbons met officials of the Bank of England in Cardiff, and Nokia agreed."
+    assert _facts(text, FactKind.ENTITY) == [
+        ("Dr Brian Gibbons", "brian gibbons", "person"),
+        ("Bank of England", "bank of england", "organisation"),
+        ("Cardiff", "cardiff", "place"),
+        ("Nokia", "nokia", ""),
+    ]
