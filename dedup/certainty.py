@@ -18,6 +18,7 @@ _REPORTED = re.compile(
     r"accept\w*|admit\w*|acknowledg\w*|dispute\w*|call\w*|urg\w*|view\w*|sees|saw|expect\w*)\b",
     re.IGNORECASE,
 )
+_WORDS = re.compile(r"[A-Za-z]+")
 _CLAIM_MIN_WORDS = 3
 _CLAIM_MIN_CARRIED = 0.5
 
@@ -26,7 +27,9 @@ def certainty(before: Side, after: Side, coverage: Coverage, settings: DiffSetti
     """Hedges added or dropped, boosters added, and attributions dropped, in pairs of one claim."""
     changes = []
     for i, j in pairs(before, after, coverage, settings):
-        changes.extend(_certainty_changes(before, after, before.units[i], after.units[j]))
+        found = _certainty_changes(before, after, before.units[i], after.units[j])
+        lost = None if found else _superlative_lost(before, after, before.units[i], after.units[j])
+        changes.extend(found if lost is None else [lost])
     for j, (i, share) in enumerate(coverage.derivative_best):
         if i >= 0 and share >= settings.carved_min_share:
             change = _unattributed(before, after, before.units[i], after.units[j])
@@ -84,6 +87,29 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
             make_change(ChangeKind.HARDENED, "said more certainly", original, derivative, before, after)
         )
     return changes
+
+
+def _superlative_lost(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
+    """A superlative said as a plain claim: "one of the biggest exports" -> "an important export"."""
+    old = _superlatives(before.text, source.span)
+    if not old or _superlatives(after.text, target.span):
+        return None
+    marker = extend_marker(before.text, old[0], source.span)
+    if not _qualified_kept(source, target, Fact(FactKind.VAGUE, old[0], "", source.index)):
+        return None
+    derivative = project(source, target, marker, after.text)
+    return make_change(ChangeKind.SOFTENED, "superlative dropped", marker, derivative, before, after)
+
+
+def _superlatives(text: str, span: Span) -> list[Span]:
+    found = []
+    for match in _WORDS.finditer(text, span.start, span.end):
+        word = match.group().lower()
+        if word in lexicons.SUPERLATIVES:
+            found.append(Span(match.start(), match.end()))
+        elif word == "number" and text[match.end() : match.end() + 4].lower() == " one":
+            found.append(Span(match.start(), match.end() + 4))
+    return found
 
 
 def _has_marker(side: Side, index: int, span: Span, *kinds: FactKind) -> bool:

@@ -135,7 +135,7 @@ def with_auxiliary(text: str, span: Span) -> Span:
 
 
 def following_stem(text: str, end: int, limit: int) -> str:
-    """The stem of the first content word after `end` ("64% of all new customers" -> "custom")."""
+    """The stem of the first content word after `end` ("12% of all new customers" -> "custom")."""
     for word in text[end : min(limit, end + 50)].split()[:4]:
         norm = normalize_word(word.strip(".,;:()\"'"))
         if norm.isalpha() and is_content_word(norm) and norm not in _FILLER_MODIFIERS:

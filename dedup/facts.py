@@ -17,7 +17,7 @@ from dedup.sentences import split_sentences
 from dedup.stems import stem
 
 # Capitalised words commoner than this are sentence furniture ("The", "But"), not names; a
-# sentence-initial capital says nothing, so there only rarer words ("Nokia", not "Yesterday") count.
+# sentence-initial capital says nothing, so there only rarer words ("Zentrix", not "Yesterday") count.
 _NAME_MAX_ZIPF = 6.0
 _START_NAME_MAX_ZIPF = 4.5
 _NAME_CONNECTORS = frozenset({"of", "de", "du", "von", "van", "la", "le"})

@@ -523,3 +523,25 @@ ORGANISATION_WORDS: frozenset[str] = frozenset(
 PLACE_PREPOSITIONS: frozenset[str] = frozenset(
     {"in", "at", "from", "near", "across", "throughout", "outside"}
 )
+
+# Superlatives and their fixed-phrase equivalents (Quirk et al. 1985, sections 7.74-7.82): saying a
+# thing is the biggest or the best is more specific than saying it is big or important.
+SUPERLATIVES: frozenset[str] = frozenset(
+    {
+        "best",
+        "worst",
+        "biggest",
+        "largest",
+        "greatest",
+        "highest",
+        "lowest",
+        "strongest",
+        "weakest",
+        "fastest",
+        "slowest",
+        "smallest",
+        "longest",
+        "shortest",
+        "number one",
+    }
+)

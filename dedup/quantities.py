@@ -1,4 +1,4 @@
-"""Numbers and dates in text: "$1.13bn", "64%", "464,000 subscribers", "three weeks", "16 March"."""
+"""Numbers and dates in text: "$2.4bn", "12%", "9,000 passengers", "three weeks", "14 May"."""
 
 from __future__ import annotations
 

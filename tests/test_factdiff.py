@@ -148,8 +148,8 @@ def test_an_added_could_is_not_softening_but_a_dropped_could_is_hardening() -> N
 
 
 def test_a_date_made_vague_is_softened() -> None:
-    dated = "Prices are at their lowest since June 2001, the Nationwide building society said on Monday."
-    vague = "Prices are at their lowest in several years, the Nationwide building society said on Monday."
+    dated = "Prices are at their lowest since June 2001, the Harbour building society said on Monday."
+    vague = "Prices are at their lowest in several years, the Harbour building society said on Monday."
     assert ("softened", "June 2001", "several years") in _diff_texts(dated, vague)
 
 
@@ -177,3 +177,9 @@ def test_a_rise_turned_into_a_fall_is_altered() -> None:
     rose = "Shares in the water company rose 5% on Monday after its results, traders in London said."
     fell = "Shares in the water company fell 5% on Monday after its results, traders in London said."
     assert _diff_texts(rose, fell) == [("altered", "rose", "fell")]
+
+
+def test_a_superlative_said_as_a_plain_claim_is_softened() -> None:
+    superlative = "Films are one of the country's biggest exports, the trade ministry said on Friday."
+    plain = "Films are an important export for the country, the trade ministry said on Friday."
+    assert [kind for kind, _, _ in _diff_texts(superlative, plain)] == ["softened"]

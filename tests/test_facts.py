@@ -19,8 +19,8 @@ def test_money_with_multiplier_is_one_number() -> None:
 
 
 def test_percent_and_counted_noun() -> None:
-    numbers = _facts("Trade saw 64% growth and 464,000 subscribers joined.", FactKind.NUMBER)
-    assert numbers == [("64%", "64", "%"), ("464,000", "464000", stem("subscribers"))]
+    numbers = _facts("Trade saw 12% growth and 9,000 subscribers joined.", FactKind.NUMBER)
+    assert numbers == [("12%", "12", "%"), ("9,000", "9000", stem("subscribers"))]
 
 
 def test_numbers_in_words_take_the_value_of_their_digits() -> None:
@@ -46,10 +46,9 @@ def test_month_name_may_is_not_a_hedge() -> None:
 
 def test_names_are_capitalised_runs_inside_a_sentence() -> None:
     names = [
-        value
-        for _, value, _ in _facts("Yesterday Dr Brian Gibbons met the Bank of England.", FactKind.ENTITY)
+        value for _, value, _ in _facts("Yesterday Dr Helen Marsh met the Bank of Avalon.", FactKind.ENTITY)
     ]
-    assert names == ["brian gibbons", "bank of england"]
+    assert names == ["helen marsh", "bank of avalon"]
 
 
 def test_quote_with_inverted_speaker() -> None:
@@ -90,7 +89,7 @@ _WORDS = st.sampled_from(
         "said",
         "rose",
         "$1.13bn",
-        "64%",
+        "12%",
         "three",
         "may",
         "not",
@@ -127,10 +126,10 @@ def test_every_fact_span_slices_inside_its_sentence(words: list[str]) -> None:
 
 
 def test_names_carry_a_guessed_type() -> None:
-    text = "Yesterday Dr Brian Gibbons met officials of the Bank of England in Cardiff, and Nokia agreed."
+    text = "Yesterday Dr Helen Marsh met officials of the Bank of Avalon in Dunmore, and Zentrix agreed."
     assert _facts(text, FactKind.ENTITY) == [
-        ("Dr Brian Gibbons", "brian gibbons", "person"),
-        ("Bank of England", "bank of england", "organisation"),
-        ("Cardiff", "cardiff", "place"),
-        ("Nokia", "nokia", ""),
+        ("Dr Helen Marsh", "helen marsh", "person"),
+        ("Bank of Avalon", "bank of avalon", "organisation"),
+        ("Dunmore", "dunmore", "place"),
+        ("Zentrix", "zentrix", ""),
     ]
