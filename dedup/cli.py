@@ -156,7 +156,7 @@ def diff(original: str, derivative: str, as_json: bool) -> None:
     type=click.IntRange(min=1),
     default=DEFAULT_QUEUE_SETTINGS.batch_size,
     show_default=True,
-    help="Redis: items queued and taken per round trip.",
+    help="Redis: items claimed and queued per round trip.",
 )
 def scan(
     sources: tuple[str, ...],

@@ -286,7 +286,7 @@ class _Worker:
                 self.consumer,
                 min_idle_time=round(self.settings.claim_idle_s * 1000),
                 start_id="0-0",
-                count=self.settings.batch_size,
+                count=self.settings.take_size,
             )
         )
         return _entries(reply[1])
@@ -300,7 +300,7 @@ class _Worker:
                 self.settings.group,
                 self.consumer,
                 {key: start_id},
-                count=self.settings.batch_size,
+                count=self.settings.take_size,
                 block=wait_ms,
             )
         )

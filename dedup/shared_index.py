@@ -15,8 +15,10 @@ class QueueSettings:
     """How a scanner takes part in the shared queue."""
 
     group: str = "scanners"
-    # Items queued, read and committed per Redis round trip.
+    # Items claimed and queued per Redis round trip.
     batch_size: int = 64
+    # Queued items a scanner takes to judge at a time: few, so the last of a scan are shared out.
+    take_size: int = 8
     # A claim or a pending entry this old belongs to a dead scanner and is taken over; make it
     # longer than reading or judging one batch takes.
     claim_idle_s: float = 30.0
