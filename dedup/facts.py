@@ -186,9 +186,10 @@ def _attributions(text: str, starts: list[int], entities: list[Fact]) -> Iterato
         )
     for match in _ACCORDING.finditer(text):
         source = " ".join(_WORD.findall(match.group("source").lower())[:4])
+        end = match.start() + len(match.group().rstrip())
         yield Fact(
             FactKind.ATTRIBUTION,
-            Span(match.start(), match.end()),
+            Span(match.start(), end),
             source,
             sentence_of(starts, match.start()),
             "according to",
