@@ -146,8 +146,7 @@ def bench_store(server: Server, records: list[IndexRecord], query_size: int, run
         store = RedisStore(server.url(), SIGNATURES)
 
     def pipelined_adds() -> None:
-        for batch in batches(records, BATCH):
-            store.add_many([(record, ()) for record in batch])
+        store.add_many([(record, ()) for record in records])
 
     def single_adds() -> None:
         for record in records:
