@@ -106,11 +106,13 @@ def scan_shared(
     worker = _Worker(index, judge, settings, consumer or consumer_name())
     worker.join_group()
     view = QueueingIndex(index, settings, worker.consumer)
-    for _ in read(view):
-        if view.take_sent():
-            flags, _ = worker.work_once(block=False, may_wait=False)
-            yield from flags
-    view.send()
+    is_read_whole = False
+    while not is_read_whole:  # another pass when a dead scanner left items claimed, unqueued
+        for _ in read(view):
+            if view.take_sent():
+                flags, _ = worker.work_once(block=False, may_wait=False)
+                yield from flags
+        is_read_whole = view.finish_pass()
     is_waiting = False
     while True:
         flags, handled = worker.work_once(block=is_waiting, may_wait=True)
@@ -127,8 +129,8 @@ class QueueingIndex:
     scanner (SET NX with an expiry): two scanners reading one feed then split the sketching
     instead of both doing it. An item another scanner claimed is skipped, and the source is
     checkpointed only once every such item has been queued by its claimant; if a claim lapses
-    with the item unqueued (its scanner died), the checkpoint is not written, so a later pass
-    reads the source again.
+    with the item unqueued (its scanner died), the checkpoint is not written and `finish_pass`
+    asks for another pass over the sources, which claims the item afresh.
     """
 
     def __init__(self, index: SharedIndex, settings: QueueSettings, scanner: str) -> None:
@@ -139,6 +141,7 @@ class QueueingIndex:
         self._numbers: dict[str, int] = {}
         self._has_sent = False
         self._theirs: list[str] = []
+        self._has_lapsed = False
 
     def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
         """Queue `record` (judged later, off the queue, so `flags` is empty); True."""
@@ -171,16 +174,32 @@ class QueueingIndex:
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record the position once everything read before it is queued, by us or by others."""
+        if self._settle():
+            self.index.checkpoint(source, position)
+
+    def finish_pass(self) -> bool:
+        """Queue what is left; tell whether the pass missed nothing (else read the sources again)."""
+        is_whole = self._settle() and not self._has_lapsed
+        self._has_lapsed = False
+        return is_whole
+
+    def _settle(self) -> bool:
+        """Send the batch and wait until items other scanners claimed are queued.
+
+        False when a claim lapsed with its item unqueued (its scanner died): the source is then
+        not checkpointed, and the pass counts as incomplete, so the item is read again.
+        """
         self.send()
         theirs, self._theirs = self._theirs, []
         while theirs:
             states = self.index.claim_states(theirs)
             if None in states:
-                return  # a claimant died before queueing: leave the source to be read again
+                self._has_lapsed = True
+                return False
             theirs = [item_id for item_id, state in zip(theirs, states, strict=True) if state == "theirs"]
             if theirs:
                 time.sleep(self.settings.wait_s)
-        self.index.checkpoint(source, position)
+        return True
 
     def last_checkpoint(self, source: str) -> str | None:
         """Return the shared index's checkpoint."""

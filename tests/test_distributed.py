@@ -15,9 +15,11 @@ import pytest
 import redis
 
 from dedup.distributed import QueueingIndex
+from dedup.feeds import list_files, read_file
 from dedup.index import open_index
 from dedup.index.redis_store import RedisStore
-from dedup.scan import scan
+from dedup.model import Document
+from dedup.scan import ScanOptions, scan
 from dedup.shared_index import QueueSettings
 from tests.redis_server import RedisServer
 from tests.test_redis_store import SIGNATURES, record
@@ -182,3 +184,25 @@ def test_a_source_is_not_checkpointed_past_an_item_a_dead_scanner_claimed(redis_
         view.add(record(1, ("k",)))
         view.checkpoint("feed", "read whole")
         assert store.last_checkpoint("feed") == "read whole"
+
+
+def test_items_a_dead_scanner_claimed_but_never_queued_are_read_again(
+    sources: list[str], redis_url: str
+) -> None:
+    item_ids = {
+        entry.id
+        for source in sources
+        for path in list_files(Path(source))
+        for entry in read_file(path)
+        if isinstance(entry, Document)
+    }
+    with RedisStore(redis_url, SIGNATURES) as store:
+        # a scanner claimed the first two items, then died before queueing them
+        dead = [store.claim(item_id, "dead", 0.5) for item_id in ("facts-added/a", "facts-added/b")]
+        assert [state for state, _ in dead] == ["ours", "ours"]
+        options = ScanOptions(queue=QueueSettings(wait_s=0.05))
+        flags = [flag.id for flag in scan(sources, store, options)]
+        assert len(flags) == len(set(flags))
+        assert {item_id for item_id in item_ids if store.get(item_id) is None} == set()
+        assert store.last_checkpoint(f"file:{sources[0]}") is not None  # read whole in the end
+    assert redis.Redis.from_url(redis_url).xlen("dedup:queue") == 0
