@@ -21,7 +21,9 @@ def sentence_similarity(a: Profile, b: Profile) -> npt.NDArray[np.float64]:
     """Return the TF-IDF cosine of every sentence of a (rows) with every sentence of b (columns)."""
     if not a.sentences or not b.sentences:
         return np.zeros((len(a.sentences), len(b.sentences)))
-    return cosine_matrix(a.sentence_vectors, b.sentence_vectors)
+    # Rounded so that comparing b with a gives exactly the transpose: float noise would otherwise
+    # break ties between repeated sentences differently in each direction.
+    return np.round(cosine_matrix(a.sentence_vectors, b.sentence_vectors), 9)
 
 
 def score_pair(
@@ -59,13 +61,16 @@ def score_pair(
         ordered_coverage_loose=loose_run[0] / shorter if loose_run[1] >= 2 else 0.0,
         monotone_alignment=_clip(_monotone_score(similarity, settings.monotone_min_similarity) / shorter),
         local_alignment=1.0 - math.exp(-_local_alignment_score(similarity) / _LOCAL_ALIGNMENT_SCALE),
-        position_agreement=max(
-            _position_agreement(similarity, settings.order_min_similarity),
-            _position_agreement(similarity.T, settings.order_min_similarity),
-        )
-        / shorter,
+        # Repeated sentences can match more often than the shorter text has sentences: clip.
+        position_agreement=_clip(
+            max(
+                _position_agreement(similarity, settings.order_min_similarity),
+                _position_agreement(similarity.T, settings.order_min_similarity),
+            )
+            / shorter
+        ),
         rare_term_overlap=_smaller_share(a.rare_terms, b.rare_terms),
-        weighted_term_overlap=_weighted_overlap(a, b),
+        weighted_term_overlap=_clip(_weighted_overlap(a, b)),
         number_overlap=len(a.numbers & b.numbers) / (min(len(a.numbers), len(b.numbers)) + 2),
         name_overlap=_smaller_share(a.names, b.names),
         name_number_overlap=len(names_numbers_a & names_numbers_b)
