@@ -70,7 +70,6 @@ class RedisStore:
     def __init__(
         self, url: str, signature_settings: SignatureSettings, options: RedisOptions | None = None
     ) -> None:
-        self.url = url
         self.location = redact_url(url)
         self.options = options or RedisOptions()
         prefix = self.options.prefix
