@@ -36,10 +36,10 @@ class CandidateSettings:
 
     # Rare terms a document is indexed under, rarest first; bounds the index size of long texts.
     max_keys: int = 48
-    # Candidates the index returns per item, most shared keys first.
-    limit: int = 50
+    # Candidates fetched and sketch-checked per item, most shared keys first (index and batch).
+    limit: int = 8
     # A candidate goes on to the sketch check only when it shares this many keys...
-    min_shared_keys: int = 3
+    min_shared_keys: int = 4
     # ...and to the full compare when the TF-IDF cosine of the sketches reaches `sure_cosine`, or
     # reaches `min_cosine` while sharing `min_key_share` of the smaller key set. Measured on
     # ../shared/corpora/rewrites: derivatives have cosine >= 0.47 (key share >= 0.31); different

@@ -35,13 +35,14 @@ class PendingBatch:
         for key in record.keys:
             self.items_by_key.setdefault(key, []).append(position)
 
-    def matches(self, keys: Iterable[str], min_shared: int) -> list[tuple[int, IndexRecord]]:
-        """Return (shared keys, record) for held items sharing at least `min_shared` of `keys`."""
+    def matches(self, keys: Iterable[str], min_shared: int, limit: int) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`."""
         shared: dict[int, int] = {}
         for key in set(keys):
             for position in self.items_by_key.get(key, ()):
                 shared[position] = shared.get(position, 0) + 1
-        return [(count, self.entries[pos][0]) for pos, count in shared.items() if count >= min_shared]
+        found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
+        return [(count, self.entries[pos][0]) for count, pos in found[:limit]]
 
     def clear(self) -> None:
         """Forget every held item."""
@@ -75,15 +76,22 @@ def shortlist(
     """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
     stage = options.candidates
     floor = min(stage.min_shared_keys, len(sketch.keys))
+    # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
+    found: list[tuple[int, str, IndexRecord | None]] = [
+        (shared, item_id, None)
+        for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items)
+        if shared >= floor
+    ]
+    if batch is not None:
+        found.extend(
+            (shared, record.id, record) for shared, record in batch.matches(sketch.keys, floor, stage.limit)
+        )
+    found.sort(key=lambda entry: (-entry[0], entry[1]))
     matches: list[tuple[int, IndexRecord]] = []
-    for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items):
-        if shared < floor:
-            break  # best first, so the rest share fewer
-        record = index.get(item_id)
+    for shared, item_id, in_batch in found[: stage.limit]:
+        record = in_batch or index.get(item_id)
         if record is not None:
             matches.append((shared, record))
-    if batch is not None:
-        matches.extend(batch.matches(sketch.keys, floor))
     key_count = term_key_count(sketch.keys)
     scored: list[tuple[float, IndexRecord]] = []
     for shared, record in matches:
@@ -91,7 +99,7 @@ def shortlist(
             scored.append((2.0, record))  # an exact copy outranks everything
             continue
         similarity = sketch_cosine(sketch.vector, record.signature)
-        if is_close(similarity, shared, key_count, term_key_count(record.keys), stage):
+        if is_close(similarity, shared, key_count, _term_keys(record), stage):
             scored.append((similarity, record))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     return [record for _, record in scored[: options.max_compares]]
@@ -144,3 +152,10 @@ def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> s
 
 def _ref(document: Document) -> ItemRef:
     return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
+
+
+def _term_keys(record: IndexRecord) -> int:
+    # Records made by dedup.candidates hold their content-hash key first, then term keys.
+    if record.keys and record.keys[0].startswith("h:"):
+        return len(record.keys) - 1
+    return term_key_count(record.keys)

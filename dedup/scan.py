@@ -36,7 +36,7 @@ class ScanOptions:
     # they are the stop words of the index, and bound the postings read per item.
     max_key_items: int = 100
     # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
-    batch_size: int = 64
+    batch_size: int = 256
     # Processes that sketch items ahead of the one writing the index; 1 sketches in-process.
     workers: int = 1
     # At most this many candidates per item go through the full compare, best sketch cosine first.
