@@ -18,17 +18,26 @@ if TYPE_CHECKING:
     from dedup.scan import ScanOptions
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A new item after judging: its index record, its flags, and how many items it was compared with."""
+
+    record: IndexRecord
+    flags: tuple[Flag, ...]
+    compared: int
+
+
 @dataclass(slots=True)
 class PendingBatch:
     """Judged items not yet committed, with their keys inverted so later items can find them."""
 
-    entries: list[tuple[IndexRecord, tuple[Flag, ...], int]] = field(default_factory=list)
+    entries: list[Judged] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     items_by_key: dict[str, list[int]] = field(default_factory=dict)
 
-    def append(self, judged: tuple[IndexRecord, tuple[Flag, ...], int]) -> None:
-        """Hold one judged item: its record, its flags and how many candidates it was compared with."""
-        record = judged[0]
+    def append(self, judged: Judged) -> None:
+        """Hold one judged item."""
+        record = judged.record
         position = len(self.entries)
         self.entries.append(judged)
         self.ids.add(record.id)
@@ -42,7 +51,7 @@ class PendingBatch:
             for position in self.items_by_key.get(key, ()):
                 shared[position] = shared.get(position, 0) + 1
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
-        return [(count, self.entries[pos][0]) for count, pos in found[:limit]]
+        return [(count, self.entries[pos].record) for count, pos in found[:limit]]
 
     def clear(self) -> None:
         """Forget every held item."""
@@ -53,8 +62,8 @@ class PendingBatch:
 
 def judge_document(
     document: Document, sketch: Sketch, index: CandidateView, batch: PendingBatch, options: ScanOptions
-) -> tuple[IndexRecord, tuple[Flag, ...], int]:
-    """Compare a new item with its shortlist; return its record, its flags and the compare count."""
+) -> Judged:
+    """Compare a new item with its shortlist and make its index record."""
     chosen = shortlist(sketch, index, options, batch)
     flags = compare_shortlist(document, sketch, chosen, options)
     record = IndexRecord(
@@ -67,7 +76,7 @@ def judge_document(
         keys=sketch.keys,
         signature=sketch.vector,
     )
-    return record, flags, len(chosen)
+    return Judged(record, flags, len(chosen))
 
 
 def shortlist(

@@ -188,10 +188,13 @@ def _commit(
         return
     entries = list(batch.entries)
     batch.clear()
-    added = index.add_many([(record, flags) for record, flags, _ in entries])
-    for (record, flags, compared), is_new in zip(entries, added, strict=True):
-        kept = flags if is_new else ()
-        yield ScanStep(source, record.id, is_new=is_new, flags=len(kept), compared=compared), kept
+    added = index.add_many([(judged.record, judged.flags) for judged in entries])
+    for judged, is_new in zip(entries, added, strict=True):
+        kept = judged.flags if is_new else ()
+        yield (
+            ScanStep(source, judged.record.id, is_new=is_new, flags=len(kept), compared=judged.compared),
+            kept,
+        )
 
 
 def _ignore(step: ScanStep) -> None:
