@@ -135,7 +135,9 @@ def _entry_body(entry: Any) -> tuple[str, bool]:
 
 def _entry_time(entry: Any) -> datetime | None:
     for field in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(field)
+        # dict.get, not entry.get: FeedParserDict maps a missing `updated_parsed` to
+        # `published_parsed` with a DeprecationWarning.
+        value = dict.get(entry, field)
         if isinstance(value, time.struct_time):
             return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     return None
