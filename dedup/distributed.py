@@ -31,9 +31,9 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
+from dedup.closing import ClosesOnExit
 from dedup.index.base import IndexRecord, IndexStore
 from dedup.model import Flag
 from dedup.shared_index import (
@@ -122,7 +122,7 @@ def scan_shared(
         is_waiting = not handled  # the rest is in other scanners' hands: wait for news
 
 
-class QueueingIndex:
+class QueueingIndex(ClosesOnExit):
     """The IndexStore that scan's reading loop writes to in shared mode: adds go to the queue.
 
     Before the loop sketches an item it asks `get`, which here also claims the item for this
@@ -224,17 +224,6 @@ class QueueingIndex:
     def close(self) -> None:
         """Send what is left; the shared index stays open."""
         self.send()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 class _Worker:

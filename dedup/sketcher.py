@@ -7,15 +7,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from itertools import islice
-from types import TracebackType
-from typing import Self, TypeVar
+from typing import TypeVar
 
 from dedup.candidates import DEFAULT_CANDIDATE_SETTINGS, CandidateSettings, Sketch, sketch_text
+from dedup.closing import ClosesOnExit
 
 T = TypeVar("T")
 
 
-class Sketcher:
+class Sketcher(ClosesOnExit):
     """Pair items with their sketches; with `workers` > 1 a process pool sketches the next chunk ahead.
 
     Sketching is the costliest per-item step of a scan that compares little (about 1 ms of pure
@@ -63,17 +63,6 @@ class Sketcher:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _sketch_one(text: str | None, settings: CandidateSettings) -> Sketch:

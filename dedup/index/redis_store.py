@@ -6,12 +6,12 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
+from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
@@ -59,7 +59,7 @@ def redact_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
-class RedisStore:
+class RedisStore(ClosesOnExit):
     """IndexStore in a Redis database chosen by URL (redis://, rediss://, with password and db).
 
     Every write is one Lua script, so a record and its flags are committed together and a flag id
@@ -216,17 +216,6 @@ class RedisStore:
     def close(self) -> None:
         """Release the connection pool."""
         self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- the scan queue that dedup.distributed drives --------------------------------------
 

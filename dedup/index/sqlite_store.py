@@ -11,8 +11,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
+from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, encode_flag
@@ -47,7 +48,7 @@ CREATE TABLE checkpoints (source TEXT PRIMARY KEY, position TEXT NOT NULL);
 _TABLES = frozenset({"meta", "items", "postings", "key_counts", "flags", "checkpoints"})
 
 
-class SqliteStore:
+class SqliteStore(ClosesOnExit):
     """IndexStore in one SQLite file; a new file is created, anything else must be a dedup index.
 
     Keys are stored as 64-bit hashes (blake2b) in a WITHOUT ROWID postings table, with a count per
@@ -225,17 +226,6 @@ class SqliteStore:
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed into the main file."""
         self._connection.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- helpers -------------------------------------------------------------------------------
 
