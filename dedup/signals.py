@@ -232,7 +232,8 @@ def _sequence_overlap(first: tuple[str, ...], second: tuple[str, ...]) -> float:
 def _lcs_length(first: Sequence[str], second: Sequence[str]) -> int:
     """Length of the longest common subsequence, bit-parallel (Hyyroe 2004, after Allison-Dix 1986).
 
-    Python integers serve as bit vectors over `first`, so the cost is len(second) big-int steps.
+    Python integers serve as bit vectors over `first`, so the cost is one big-int step for each
+    word of `second` that occurs in `first` (any other word leaves the vector as it is).
     """
     if not first or not second:
         return 0
@@ -242,6 +243,9 @@ def _lcs_length(first: Sequence[str], second: Sequence[str]) -> int:
     full = (1 << len(first)) - 1
     vector = full
     for word in second:
-        matches = vector & match_masks.get(word, 0)
+        mask = match_masks.get(word)
+        if mask is None:
+            continue
+        matches = vector & mask
         vector = ((vector + matches) | (vector - matches)) & full
     return len(first) - vector.bit_count()
