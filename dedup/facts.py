@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
 from functools import cache
 
 from dedup import lexicons
-from dedup.model import Document, Fact, FactKind, Facts, Sentence, Span, Token
+from dedup.model import Document, Fact, FactKind, Facts, Span, Token
 from dedup.normalize import normalize_word, tokenize
 from dedup.profile import Profile
 from dedup.quantities import extract_quantities, sentence_of
 from dedup.rarity import zipf
-from dedup.sentences import split_sentences
+from dedup.sentences import sentence_token_ranges, split_sentences
 from dedup.stems import stem
 
 # Capitalised words commoner than this are sentence furniture ("The", "But"), not names; a
@@ -39,7 +38,7 @@ def extract_facts(source: Document | Profile) -> Facts:
         sentence_tokens = source.sentence_tokens
     else:
         document, tokens, sentences = source, tokenize(source.text), split_sentences(source.text)
-        sentence_tokens = _sentence_token_ranges(tokens, sentences)
+        sentence_tokens = sentence_token_ranges(tokens, sentences)
     text = document.text
     starts = [sentence.span.start for sentence in sentences]
     facts: list[Fact] = []
@@ -52,19 +51,6 @@ def extract_facts(source: Document | Profile) -> Facts:
     facts.extend(_markers(text, tokens, starts))
     facts.sort(key=lambda fact: (fact.span.start, fact.span.end, fact.kind))
     return Facts(document, sentences, tokens, sentence_tokens, tuple(facts))
-
-
-def _sentence_token_ranges(
-    tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]
-) -> tuple[tuple[int, int], ...]:
-    token_starts = [token.span.start for token in tokens]
-    return tuple(
-        (
-            bisect.bisect_left(token_starts, sentence.span.start),
-            bisect.bisect_left(token_starts, sentence.span.end),
-        )
-        for sentence in sentences
-    )
 
 
 def _entities(

@@ -12,7 +12,7 @@ from dedup.model import Document, Sentence, Span, Token
 from dedup.normalize import is_content_word, tokenize
 from dedup.quotes import quote_spans
 from dedup.rarity import idf, is_rare, zipf
-from dedup.sentences import split_sentences
+from dedup.sentences import sentence_token_ranges, split_sentences
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.style import count_filler, count_quote_marks
 
@@ -57,7 +57,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
     text = document.text
     tokens = tokenize(text)
     sentences = split_sentences(text)
-    sentence_tokens = _sentence_token_ranges(tokens, sentences)
+    sentence_tokens = sentence_token_ranges(tokens, sentences)
     norms = [token.norm for token in tokens]
     shingles = minhash.shingle_hashes(norms, settings.shingle_words)
     quoted = _quoted_token_flags(tokens, quote_spans(text))
@@ -98,18 +98,6 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
     )
-
-
-def _sentence_token_ranges(
-    tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]
-) -> tuple[tuple[int, int], ...]:
-    starts = np.fromiter((token.span.start for token in tokens), dtype=np.int64, count=len(tokens))
-    ranges = []
-    for sentence in sentences:
-        first = int(np.searchsorted(starts, sentence.span.start, side="left"))
-        last = int(np.searchsorted(starts, sentence.span.end, side="left"))
-        ranges.append((first, last))
-    return tuple(ranges)
 
 
 def _is_informative(words: list[str], content: list[str]) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 import blingfire
 
-from dedup.model import Sentence, Span
+from dedup.model import Sentence, Span, Token
 from dedup.normalize import mask_markup
 
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
@@ -89,3 +90,17 @@ def _splitting_view(text: str) -> tuple[str, list[int]]:
     pieces.append(text[previous:])
     to_original.extend(range(previous, len(text) + 1))
     return "".join(pieces), to_original
+
+
+def sentence_token_ranges(
+    tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]
+) -> tuple[tuple[int, int], ...]:
+    """Return the [first, last) token index of each sentence (tokens and sentences in text order)."""
+    token_starts = [token.span.start for token in tokens]
+    return tuple(
+        (
+            bisect.bisect_left(token_starts, sentence.span.start),
+            bisect.bisect_left(token_starts, sentence.span.end),
+        )
+        for sentence in sentences
+    )
