@@ -64,16 +64,11 @@ HEDGES: frozenset[str] = frozenset(
     }
 )
 
-# Boosters: Hyland (2005), *Metadiscourse*, Appendix 2 "boosters", the items that raise certainty,
-# plus the certainty adverbs of Biber et al. (1999) *Longman Grammar* section 10.2.3, "will" as the
-# future-certain modal of Coates (1983) *The Semantics of the Modal Auxiliaries*, and "currently", which
-# presents a claim as present fact (issue 4's list of certainty markers).
-BOOSTERS: frozenset[str] = frozenset(
+# The booster adverbs (Hyland 2005; Biber et al. 1999 section 10.2.3): unlike "will" or "shows",
+# which rewrites use freely for tense and style, adding one of these asserts certainty by itself.
+BOOSTER_ADVERBS: frozenset[str] = frozenset(
     {
-        "will",
         "definitely",
-        "confident",
-        "sure",
         "certainly",
         "clearly",
         "obviously",
@@ -86,6 +81,23 @@ BOOSTERS: frozenset[str] = frozenset(
         "no doubt",
         "without doubt",
         "beyond doubt",
+        "evidently",
+        "currently",
+        "virtually",
+        "entirely",
+        "completely",
+    }
+)
+
+# Boosters: Hyland (2005), *Metadiscourse*, Appendix 2 "boosters", the items that raise certainty,
+# plus the certainty adverbs of Biber et al. (1999) *Longman Grammar* section 10.2.3, "will" as the
+# future-certain modal of Coates (1983) *The Semantics of the Modal Auxiliaries*, and "currently", which
+# presents a claim as present fact (issue 4's list of certainty markers).
+BOOSTERS: frozenset[str] = BOOSTER_ADVERBS | frozenset(
+    {
+        "will",
+        "confident",
+        "sure",
         "always",
         "never",
         "proves",
@@ -99,14 +111,9 @@ BOOSTERS: frozenset[str] = frozenset(
         "confirmed",
         "established",
         "evident",
-        "evidently",
-        "currently",
         "is set to",
         "are set to",
-        "virtually",
-        "entirely",
         "fully",
-        "completely",
         "must",
     }
 )
@@ -143,31 +150,6 @@ EVIDENTIAL_HEDGES: frozenset[str] = frozenset(
         "indicate",
         "indicates",
         "indicated",
-    }
-)
-
-# The booster adverbs (Hyland 2005; Biber et al. 1999 section 10.2.3): unlike "will" or "shows",
-# which rewrites use freely for tense and style, adding one of these asserts certainty by itself.
-BOOSTER_ADVERBS: frozenset[str] = frozenset(
-    {
-        "definitely",
-        "certainly",
-        "clearly",
-        "obviously",
-        "undoubtedly",
-        "undeniably",
-        "surely",
-        "indeed",
-        "in fact",
-        "of course",
-        "no doubt",
-        "without doubt",
-        "beyond doubt",
-        "evidently",
-        "currently",
-        "virtually",
-        "entirely",
-        "completely",
     }
 )
 
