@@ -146,25 +146,22 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
         client.close()
 
 
-@pytest.fixture
-def tls_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    """A redis-server of its own that speaks only TLS, with a self-signed certificate."""
-    server = RedisServer(tmp_path / "redis-tls", is_tls=True)
+def _own_server(server: RedisServer) -> Iterator[RedisServer]:
     server.directory.mkdir()
     server.start()
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def tls_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of its own that speaks only TLS, with a self-signed certificate."""
+    yield from _own_server(RedisServer(tmp_path / "redis-tls", is_tls=True))
 
 
 @pytest.fixture
 def durable_redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     """A redis-server of its own that keeps every acknowledged write across a kill and restart."""
-    server = RedisServer(tmp_path / "redis", is_durable=True)
-    server.directory.mkdir()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _own_server(RedisServer(tmp_path / "redis", is_durable=True))
