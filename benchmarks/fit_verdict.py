@@ -30,9 +30,8 @@ from dedup.direction import direction_signals
 from dedup.load import load_document
 from dedup.model import DirectionSignals, Scores
 from dedup.profile import Profile, profile_document
-from dedup.settings import DEFAULT_SETTINGS
 from dedup.signals import score_pair, sentence_similarity
-from dedup.verdict import derived_features, is_verbatim_reuse
+from dedup.verdict import derived_features, rule_verdict
 
 SCORE_NAMES = list(derived_features(Scores(**{field.name: 0.0 for field in fields(Scores)})))
 DIRECTION_NAMES = [field.name for field in fields(DirectionSignals)]
@@ -44,8 +43,8 @@ def load_cases(corpus: Path) -> list[dict[str, object]]:
 
 
 def featurise(corpora: list[Path]) -> dict[str, np.ndarray]:
-    """Rows of verdict features, labels, kinds, corpus index, verbatim-rule hits, direction rows."""
-    rows, labels, groups, kinds, verbatim, direction_rows, direction_groups = [], [], [], [], [], [], []
+    """Rows of verdict features, labels, kinds, corpus index, direction rows."""
+    rows, labels, groups, kinds, direction_rows, direction_groups = [], [], [], [], [], []
     for corpus_index, corpus in enumerate(corpora):
         cache: dict[str, Profile] = {}
 
@@ -63,7 +62,6 @@ def featurise(corpora: list[Path]) -> dict[str, np.ndarray]:
             labels.append(bool(case["derived"]))
             groups.append(corpus_index)
             kinds.append(str(case["kind"]))
-            verbatim.append(is_verbatim_reuse(scores, DEFAULT_SETTINGS))
             if case["derived"]:
                 signals = asdict(direction_signals(original, derivative, similarity))
                 direction_rows.append([signals[n] for n in DIRECTION_NAMES])
@@ -73,7 +71,6 @@ def featurise(corpora: list[Path]) -> dict[str, np.ndarray]:
         "labels": np.array(labels),
         "groups": np.array(groups),
         "kinds": np.array(kinds),
-        "verbatim": np.array(verbatim),
         "direction_rows": np.array(direction_rows),
         "direction_groups": np.array(direction_groups),
     }
@@ -90,18 +87,27 @@ def _held_out_probabilities(
     return held_out
 
 
+def _rule_verdicts(scores: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+    """Per pair: 1 where a rule calls it derived, -1 where a rule clears it, 0 where the model decides."""
+    verdicts = []
+    for row, probability in zip(scores, probabilities, strict=True):
+        overruled = rule_verdict(Scores(**dict(zip(SCORE_NAMES, row, strict=True))), float(probability))
+        verdicts.append(0 if overruled is None else 1 if overruled else -1)
+    return np.array(verdicts)
+
+
 def _threshold(
-    held_out: np.ndarray, labels: np.ndarray, groups: np.ndarray, verbatim: np.ndarray, max_rate: float
+    held_out: np.ndarray, labels: np.ndarray, groups: np.ndarray, ruled: np.ndarray, max_rate: float
 ) -> float:
     """The lowest probability whose false-alarm rate is <= max_rate on every corpus.
 
-    Pairs the verbatim-reuse rule calls derived count against it whatever the threshold.
+    Pairs a rule calls derived count against it whatever the threshold; pairs a rule clears do not.
     """
     threshold = 0.5
     for corpus_index in np.unique(groups):
         mine = (groups == corpus_index) & ~labels
-        allowed = int(np.floor(max_rate * mine.sum())) - int(np.sum(mine & verbatim))
-        negatives = np.sort(held_out[mine & ~verbatim])
+        allowed = int(np.floor(max_rate * mine.sum())) - int(np.sum(mine & (ruled == 1)))
+        negatives = np.sort(held_out[mine & (ruled == 0)])
         if len(negatives) and allowed < len(negatives):
             threshold = max(threshold, float(negatives[len(negatives) - max(allowed, 0) - 1]) + 1e-6)
     return threshold
@@ -144,14 +150,15 @@ def main() -> None:
             np.savez(args.cache, **data)  # type: ignore[arg-type]
     scores, labels, groups, kinds = data["scores"], data["labels"], data["groups"], data["kinds"]
     direction_rows, direction_groups = data["direction_rows"], data["direction_groups"]
-    verbatim = data["verbatim"]
     # Repeated cross-validation: each repeat gives held-out probabilities for every pair and the
     # lowest threshold that keeps its false alarms within bounds; the median threshold is kept.
     repeats = [
         _held_out_probabilities(scores, labels, groups, args.c, args.seed + n) for n in range(args.repeats)
     ]
+    ruled = [_rule_verdicts(scores, held_out) for held_out in repeats]
     thresholds = [
-        _threshold(held_out, labels, groups, verbatim, args.max_false_alarms) for held_out in repeats
+        _threshold(held_out, labels, groups, rules, args.max_false_alarms)
+        for held_out, rules in zip(repeats, ruled, strict=True)
     ]
     threshold = float(np.median(thresholds))
 
@@ -170,7 +177,13 @@ def main() -> None:
         + ", ".join(f"{value:.3f}" for value in thresholds)
         + ")"
     )
-    called = np.mean([np.where(verbatim, True, held_out >= threshold) for held_out in repeats], axis=0)
+    called = np.mean(
+        [
+            np.where(rules == 0, held_out >= threshold, rules == 1)
+            for held_out, rules in zip(repeats, ruled, strict=True)
+        ],
+        axis=0,
+    )
     for corpus_index, corpus in enumerate(args.corpora):
         mine = groups == corpus_index
         direction = direction_right[direction_groups == corpus_index].mean()

@@ -143,6 +143,7 @@ class Scores:
     content_sequence_overlap: float  # longest common subsequence of content words, of the shorter
     specific_sequence_overlap: float  # the same over less common words (Zipf < 4.5)
     rare_sequence_overlap: float  # the same over rare words
+    fresh_quotation_share: float  # quoted words the other text lacks, per content word; the lower side
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ class Profile:
     word_count: int
     quote_marks: int
     filler_phrases: int
+    quotations: tuple[tuple[str, ...], ...]  # content words of each direct quotation
 
 
 def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) -> Profile:
@@ -60,7 +61,8 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
     sentence_tokens = sentence_token_ranges(tokens, sentences)
     norms = [token.norm for token in tokens]
     shingles = minhash.shingle_hashes(norms, settings.shingle_words)
-    quoted = _quoted_token_flags(tokens, quote_spans(text))
+    quotes = quote_spans(text)
+    quoted = _quoted_token_flags(tokens, quotes)
     content_by_sentence = [
         [norm for norm in norms[first:last] if is_content_word(norm)] for first, last in sentence_tokens
     ]
@@ -97,6 +99,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         word_count=len(tokens),
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
+        quotations=_quotation_words(norms, tokens, quotes),
     )
 
 
@@ -140,6 +143,22 @@ def _quoted_token_flags(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> 
         inside = quote_index < len(quotes) and quotes[quote_index].start <= token.span.start
         flags.append(inside)
     return tuple(flags)
+
+
+def _quotation_words(
+    norms: list[str], tokens: tuple[Token, ...], quotes: tuple[Span, ...]
+) -> tuple[tuple[str, ...], ...]:
+    """The content words of each direct quotation, in order."""
+    words: list[list[str]] = [[] for _ in quotes]
+    quote_index = 0
+    for norm, token in zip(norms, tokens, strict=True):
+        while quote_index < len(quotes) and quotes[quote_index].end <= token.span.start:
+            quote_index += 1
+        if quote_index == len(quotes):
+            break
+        if quotes[quote_index].start <= token.span.start and is_content_word(norm):
+            words[quote_index].append(norm)
+    return tuple(tuple(quotation) for quotation in words)
 
 
 def _names(text: str, tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]) -> frozenset[str]:

@@ -80,6 +80,7 @@ def score_pair(
         content_sequence_overlap=_sequence_overlap(a.content_sequence, b.content_sequence),
         specific_sequence_overlap=_sequence_overlap(a.specific_sequence, b.specific_sequence),
         rare_sequence_overlap=_sequence_overlap(a.rare_sequence, b.rare_sequence),
+        fresh_quotation_share=min(_fresh_quotation_share(a, b), _fresh_quotation_share(b, a)),
     )
 
 
@@ -90,6 +91,10 @@ _LOCAL_GAP_PENALTY = 0.1
 _LOCAL_ALIGNMENT_SCALE = 3.0
 # Aligned sentences whose relative positions differ by less than this count as "in place".
 _POSITION_TOLERANCE = 0.2
+# A quotation of fewer content words is a scare quote or a title ('illegal'), not reported speech;
+# one whose words the other text mostly has was kept or turned into indirect speech.
+_QUOTATION_MIN_WORDS = 4
+_QUOTATION_FOUND_SHARE = 0.6
 
 
 def _informative_part(
@@ -112,6 +117,22 @@ def _mean(values: npt.NDArray[np.float64]) -> float:
 
 def _share(best: npt.NDArray[np.float64], threshold: float) -> float:
     return float((best >= threshold).mean()) if best.size else 0.0
+
+
+def _fresh_quotation_share(quoting: Profile, other: Profile) -> float:
+    """Share of `quoting`'s content words inside quotations whose words `other` mostly lacks.
+
+    A rewrite keeps or paraphrases its source's quotes; it cannot report speech of its own. Two
+    texts that each quote someone the other does not are two pieces of reporting, however much
+    background prose they share (a newsroom's follow-up story reuses its earlier paragraphs).
+    """
+    fresh = sum(
+        len(words)
+        for words in quoting.quotations
+        if len(words) >= _QUOTATION_MIN_WORDS
+        and sum(word in other.content_terms for word in words) < _QUOTATION_FOUND_SHARE * len(words)
+    )
+    return fresh / max(1, len(quoting.content_sequence))
 
 
 def _smaller_share(first: frozenset[object], second: frozenset[object]) -> float:

@@ -10,6 +10,8 @@ from dedup import weights
 from dedup.model import DerivationKind, DirectionSignals, Document, Scores, Side, Verdict
 from dedup.settings import DEFAULT_SETTINGS, Settings
 
+# Evidence of independent reporting leaves a pair undecided at best, below any fitted threshold.
+_INDEPENDENT_MAX_PROBABILITY = 0.5
 # Direction signals this close to even say nothing: two near-identical texts.
 _DIRECTION_TIE = 1e-6
 # dataclasses.asdict deep-copies; reading the fields by name is a tenth of the cost per comparison.
@@ -58,10 +60,11 @@ def decide(
         settings: Thresholds.
     """
     probability = derived_probability(scores)
-    if scores.minhash_jaccard >= settings.copy_min_jaccard:
-        probability = max(probability, scores.minhash_jaccard)
-    elif is_verbatim_reuse(scores, settings):
-        probability = max(probability, weights.DERIVED_MIN_PROBABILITY)
+    overruled = rule_verdict(scores, probability, settings)
+    if overruled is True:
+        probability = max(probability, scores.minhash_jaccard, weights.DERIVED_MIN_PROBABILITY)
+    elif overruled is False:
+        probability = min(probability, _INDEPENDENT_MAX_PROBABILITY)
     if probability < weights.DERIVED_MIN_PROBABILITY:
         return Verdict(is_derived=False, confidence=round(1 - probability, 4), original=None, kind=None)
     original, by_time = _original(a, b, direction)
@@ -83,12 +86,35 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
+def rule_verdict(scores: Scores, probability: float, settings: Settings = DEFAULT_SETTINGS) -> bool | None:
+    """Return the verdict of the rules that overrule the model, or None when none applies.
+
+    Copies are derived. Two texts that each quote speech the other lacks are two pieces of
+    reporting, whatever the model says. Otherwise, sharing narrative prose verbatim makes a pair
+    the model finds plausible (`probability`) derived: partial reuse keeps too little of its
+    source for the model alone, and a shared background paragraph alone is not reuse.
+    """
+    if scores.minhash_jaccard >= settings.copy_min_jaccard:
+        return True
+    if is_independent_reporting(scores, settings):
+        return False
+    if probability >= settings.verbatim_min_probability and is_verbatim_reuse(scores, settings):
+        return True
+    return None
+
+
+def is_independent_reporting(scores: Scores, settings: Settings = DEFAULT_SETTINGS) -> bool:
+    """Tell whether each text quotes speech the other lacks (a rewrite has no reporting of its own)."""
+    return scores.fresh_quotation_share >= settings.independent_min_fresh_quotation
+
+
 def is_verbatim_reuse(scores: Scores, settings: Settings = DEFAULT_SETTINGS) -> bool:
-    """Tell whether a pair shares narrative prose verbatim along with specific numbers and names."""
+    """Tell whether a pair shares narrative prose verbatim, in order, with specific numbers and names."""
     return (
         scores.unquoted_containment >= settings.verbatim_min_containment
         and scores.number_overlap >= settings.verbatim_min_number_overlap
         and scores.name_number_overlap >= settings.verbatim_min_name_number_overlap
+        and scores.order_preservation >= settings.verbatim_min_order_preservation
     )
 
 
