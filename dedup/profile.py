@@ -26,6 +26,14 @@ _NAME_MAX_ZIPF = 4.6
 
 
 @dataclass(frozen=True, slots=True)
+class Quotation:
+    """A direct quotation: its content words and the sentences it runs through."""
+
+    words: tuple[str, ...]
+    sentences: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     """A document with its tokens, sentences, signatures and TF-IDF vectors computed once."""
 
@@ -50,7 +58,7 @@ class Profile:
     word_count: int
     quote_marks: int
     filler_phrases: int
-    quotations: tuple[tuple[str, ...], ...]  # content words of each direct quotation
+    quotations: tuple[Quotation, ...]
 
 
 def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) -> Profile:
@@ -99,7 +107,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         word_count=len(tokens),
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
-        quotations=_quotation_words(norms, tokens, quotes),
+        quotations=_quotations(norms, tokens, quotes, sentence_tokens),
     )
 
 
@@ -145,20 +153,33 @@ def _quoted_token_flags(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> 
     return tuple(flags)
 
 
-def _quotation_words(
-    norms: list[str], tokens: tuple[Token, ...], quotes: tuple[Span, ...]
-) -> tuple[tuple[str, ...], ...]:
-    """The content words of each direct quotation, in order."""
+def _quotations(
+    norms: list[str],
+    tokens: tuple[Token, ...],
+    quotes: tuple[Span, ...],
+    sentence_tokens: tuple[tuple[int, int], ...],
+) -> tuple[Quotation, ...]:
+    """Each direct quotation: its content words and the sentences it runs through."""
     words: list[list[str]] = [[] for _ in quotes]
+    sentences: list[set[int]] = [set() for _ in quotes]
+    token_sentence = [
+        index for index, (first, last) in enumerate(sentence_tokens) for _ in range(first, last)
+    ]
     quote_index = 0
-    for norm, token in zip(norms, tokens, strict=True):
+    for token_index, (norm, token) in enumerate(zip(norms, tokens, strict=True)):
         while quote_index < len(quotes) and quotes[quote_index].end <= token.span.start:
             quote_index += 1
         if quote_index == len(quotes):
             break
-        if quotes[quote_index].start <= token.span.start and is_content_word(norm):
-            words[quote_index].append(norm)
-    return tuple(tuple(quotation) for quotation in words)
+        if quotes[quote_index].start <= token.span.start:
+            if token_index < len(token_sentence):
+                sentences[quote_index].add(token_sentence[token_index])
+            if is_content_word(norm):
+                words[quote_index].append(norm)
+    return tuple(
+        Quotation(tuple(quotation), tuple(sorted(where)))
+        for quotation, where in zip(words, sentences, strict=True)
+    )
 
 
 def _names(text: str, tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]) -> frozenset[str]:

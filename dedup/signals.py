@@ -37,6 +37,9 @@ def score_pair(
     Sentence-level signals look only at informative sentences (see `Profile.informative`): padding,
     captions and site furniture are not evidence either way, and rewrites add plenty of padding.
     """
+    # Every sentence's best match, before padding is set aside: quotations live in any sentence.
+    all_a_best = similarity.max(axis=1) if similarity.size else np.zeros(len(a.sentences))
+    all_b_best = similarity.max(axis=0) if similarity.size else np.zeros(len(b.sentences))
     similarity = _informative_part(similarity, a.informative, b.informative)
     shorter = max(1, min(similarity.shape)) if similarity.size else 1
     a_best = similarity.max(axis=1) if similarity.size else np.zeros(len(a.sentences))
@@ -80,7 +83,10 @@ def score_pair(
         content_sequence_overlap=_sequence_overlap(a.content_sequence, b.content_sequence),
         specific_sequence_overlap=_sequence_overlap(a.specific_sequence, b.specific_sequence),
         rare_sequence_overlap=_sequence_overlap(a.rare_sequence, b.rare_sequence),
-        fresh_quotation_share=min(_fresh_quotation_share(a, b), _fresh_quotation_share(b, a)),
+        fresh_quotation_share=min(
+            _fresh_quotation_share(a, b, all_a_best, settings.align_min_similarity),
+            _fresh_quotation_share(b, a, all_b_best, settings.align_min_similarity),
+        ),
     )
 
 
@@ -119,18 +125,24 @@ def _share(best: npt.NDArray[np.float64], threshold: float) -> float:
     return float((best >= threshold).mean()) if best.size else 0.0
 
 
-def _fresh_quotation_share(quoting: Profile, other: Profile) -> float:
-    """Share of `quoting`'s content words inside quotations whose words `other` mostly lacks.
+def _fresh_quotation_share(
+    quoting: Profile, other: Profile, sentence_best: npt.NDArray[np.float64], min_similarity: float
+) -> float:
+    """Share of `quoting`'s content words inside quotations that `other` has no trace of.
 
-    A rewrite keeps or paraphrases its source's quotes; it cannot report speech of its own. Two
-    texts that each quote someone the other does not are two pieces of reporting, however much
-    background prose they share (a newsroom's follow-up story reuses its earlier paragraphs).
+    A rewrite keeps, edits or paraphrases its source's quotes; it cannot report speech of its own.
+    Two texts that each quote someone the other does not are two pieces of reporting, however much
+    background prose they share (a newsroom's follow-up story reuses its earlier paragraphs). A
+    quotation has a trace when the other text has most of its words, or a sentence matching one
+    that the quotation runs through (an edited quote).
     """
     fresh = sum(
-        len(words)
-        for words in quoting.quotations
-        if len(words) >= _QUOTATION_MIN_WORDS
-        and sum(word in other.content_terms for word in words) < _QUOTATION_FOUND_SHARE * len(words)
+        len(quotation.words)
+        for quotation in quoting.quotations
+        if len(quotation.words) >= _QUOTATION_MIN_WORDS
+        and sum(word in other.content_terms for word in quotation.words)
+        < _QUOTATION_FOUND_SHARE * len(quotation.words)
+        and all(sentence_best[index] < min_similarity for index in quotation.sentences)
     )
     return fresh / max(1, len(quoting.content_sequence))
 

@@ -28,6 +28,11 @@ REWRITE = (
     '"We are ahead of schedule and the first patients will arrive before summer," chief executive '
     "Maria Lopez said. " + BACKGROUND
 )
+POLISHED = (
+    "Riverside Hospital will open its first ward in May, the health board said on Monday. "
+    '"We are well ahead of plan, and our earliest patients should arrive before the summer," said '
+    "chief executive Maria Lopez. " + BACKGROUND
+)
 
 
 def test_stories_that_each_quote_someone_new_are_independent_reporting() -> None:
@@ -43,6 +48,14 @@ def test_a_rewrite_that_keeps_its_sources_quote_has_no_fresh_quotation() -> None
         document_from_text(FIRST_STORY, id="original"), document_from_text(REWRITE, id="rewrite")
     )
     assert comparison.scores.fresh_quotation_share == 0.0
+
+
+def test_an_edited_quotation_is_not_fresh_speech() -> None:
+    comparison = compare(
+        document_from_text(FIRST_STORY, id="original"), document_from_text(POLISHED, id="polished")
+    )
+    assert comparison.scores.fresh_quotation_share == 0.0
+    assert comparison.verdict.is_derived
 
 
 def test_fresh_quotations_on_both_sides_overrule_verbatim_reuse() -> None:
