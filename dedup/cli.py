@@ -12,7 +12,7 @@ from tqdm import tqdm
 from dedup.compare import compare as compare_documents
 from dedup.errors import DedupError, InputError
 from dedup.factdiff import diff_facts
-from dedup.html_report import comparison_html, write_html, write_report_dir
+from dedup.html_report import ReportFolder, comparison_html, write_html
 from dedup.index import open_index
 from dedup.load import load_document
 from dedup.model import Flag
@@ -127,7 +127,7 @@ def diff(original: str, derivative: str, as_json: bool) -> None:
 @click.option(
     "--report-dir",
     type=click.Path(file_okay=False),
-    help="At the end, write an HTML page per kept flag and an index.html here.",
+    help="Keep an HTML page per kept flag and an index.html here, updated as flags come.",
 )
 @click.option(
     "--retain-days",
@@ -180,14 +180,20 @@ def scan(
     tally = ScanTally()
     index = open_index(index_location, retain_days=retain_days, retry_s=retry_s)
     with index, _ScanOutput(out_file, tally) as output:
+        # The folder follows the scan, so a moderator watching a feed sees each flag's page at once.
+        report = ReportFolder(report_dir, index) if report_dir is not None else None
+        if report is not None:
+            report.sync(index.flags())
         try:
             for flag in scan_sources(sources, index, options, on_step=output.step):
                 output.flag(flag)
+                if report is not None:
+                    report.sync([flag])
         except KeyboardInterrupt:
             if not watch:
                 raise
-        if report_dir is not None:
-            write_report_dir(index.flags(), report_dir, index)
+        if report is not None:
+            report.sync(index.flags())  # flags other scanners of a shared index kept meanwhile
     click.echo(scan_summary_text(tally.summary()), err=True)
 
 

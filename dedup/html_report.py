@@ -83,16 +83,49 @@ def write_report_dir(flags: Iterable[Flag], directory: str | Path, records: Reco
     Raises:
         ReportWriteError: the folder or a page cannot be written.
     """
-    folder = Path(directory)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ReportWriteError(f"{folder}: cannot create report folder ({exc.strerror or exc})") from exc
-    kept = list(flags)
-    pages = _page_names(kept)
-    written = [write_html(_flag_page(flag, records), folder / pages[flag.id]) for flag in kept]
-    written.append(write_html(flags_index_html(kept, pages), folder / _INDEX_PAGE))
-    return tuple(written)
+    return ReportFolder(directory, records).sync(flags)
+
+
+class ReportFolder:
+    """A report folder kept current while a scan runs: each flag's page as it comes, and the index.
+
+    Page names follow the order flags arrive in, so a page once written keeps its name.
+    """
+
+    def __init__(self, directory: str | Path, records: RecordLookup) -> None:
+        """Create the folder if needed.
+
+        Raises:
+            ReportWriteError: the folder cannot be created.
+        """
+        self._folder = Path(directory)
+        self._records = records
+        self._flags: list[Flag] = []
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise ReportWriteError(f"{self._folder}: cannot create report folder ({reason})") from exc
+
+    def sync(self, flags: Iterable[Flag]) -> tuple[Path, ...]:
+        """Write the pages of `flags` not written yet, then the index over every flag; return the paths.
+
+        Raises:
+            ReportWriteError: a page cannot be written.
+        """
+        known = {flag.id for flag in self._flags}
+        fresh = []
+        for flag in flags:
+            if flag.id not in known:
+                known.add(flag.id)
+                fresh.append(flag)
+        self._flags.extend(fresh)
+        pages = _page_names(self._flags)
+        written = [
+            write_html(_flag_page(flag, self._records), self._folder / pages[flag.id]) for flag in fresh
+        ]
+        written.append(write_html(flags_index_html(self._flags, pages), self._folder / _INDEX_PAGE))
+        return tuple(written)
 
 
 def _flag_page(flag: Flag, records: RecordLookup) -> str:

@@ -24,7 +24,7 @@ from dedup.cli import cli
 from dedup.errors import ReportWriteError
 from dedup.factdiff import diff_facts
 from dedup.html_page import CONTENT_SECURITY_POLICY, comparison_html
-from dedup.html_report import newest_first, write_report_dir
+from dedup.html_report import ReportFolder, newest_first, write_report_dir
 from dedup.index import IndexRecord, IndexStore, open_index
 from dedup.model import (
     AlignedPair,
@@ -561,6 +561,24 @@ def test_report_dir_writes_a_page_per_flag_and_an_index(flagged_index: IndexStor
     assert "original chosen by publication time" in pages["seeds"]
     assert "original chosen by content" in pages["timeless"]
     assert 'href="index.html"' in pages["seeds"]
+
+
+def test_report_folder_adds_each_flag_as_it_comes(flagged_index: IndexStore, tmp_path: Path) -> None:
+    first, *others = list(flagged_index.flags())
+    folder = tmp_path / "reports"
+    report = ReportFolder(folder, flagged_index)
+    written = report.sync([first])
+    assert [path.name for path in written] == [f"flag-{_safe(first.id)}.html", "index.html"]
+    assert len(_parse((folder / "index.html").read_text(encoding="utf-8")).hrefs) == 1
+    again = report.sync([first, *others])  # a flag already written is not rendered twice
+    assert len(again) == len(others) + 1
+    index = _parse((folder / "index.html").read_text(encoding="utf-8"))
+    assert len([href for href in index.hrefs if not href.startswith("#")]) == 1 + len(others)
+    assert (folder / f"flag-{_safe(first.id)}.html").exists()
+
+
+def _safe(flag_id: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "_.-" else "_" for ch in flag_id)
 
 
 def test_report_dir_onto_a_file_is_one_line_error(flagged_index: IndexStore, tmp_path: Path) -> None:
