@@ -9,6 +9,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -158,13 +159,29 @@ def shares_content_hash(keys: tuple[str, ...], digest: str) -> bool:
 
 def sketch_cosine(first: bytes, second: bytes) -> float:
     """Return the cosine similarity of two packed sketch vectors, in [0, 1]."""
-    first_terms, first_weights = _unpack_vector(first)
-    second_terms, second_weights = _unpack_vector(second)
-    _, first_index, second_index = np.intersect1d(
-        first_terms, second_terms, assume_unique=True, return_indices=True
-    )
-    dot = float(np.dot(first_weights[first_index], second_weights[second_index]))
-    return min(1.0, max(0.0, dot))
+    return sketch_cosines(first, (second,))[0]
+
+
+def sketch_cosines(vector: bytes, others: Sequence[bytes]) -> list[float]:
+    """Return the sketch cosine of `vector` with each of `others`, unpacking `vector` once."""
+    terms, weights = _unpack_vector(vector)
+    order = np.argsort(terms, kind="stable")
+    sorted_terms = terms[order]
+    cosines = []
+    for other in others:
+        other_terms, other_weights = _unpack_vector(other)
+        if not len(sorted_terms) or not len(other_terms):
+            cosines.append(0.0)
+            continue
+        at = np.minimum(np.searchsorted(sorted_terms, other_terms), len(sorted_terms) - 1)
+        other_index = np.flatnonzero(sorted_terms[at] == other_terms)
+        # Summed in ascending term order, as np.intersect1d pairs them: the same float32 dot.
+        by_term = np.argsort(other_terms[other_index], kind="stable")
+        other_index = other_index[by_term]
+        index = order[at[other_index]]
+        dot = float(np.dot(weights[index], other_weights[other_index]))
+        cosines.append(min(1.0, max(0.0, dot)))
+    return cosines
 
 
 def _pack_vector(counts: dict[str, int], infos: dict[str, _TermInfo], max_terms: int) -> bytes:

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dedup.candidates import Sketch, is_close, sketch_cosine, term_key_count
+from dedup.candidates import Sketch, is_close, sketch_cosines, term_key_count
 from dedup.compare import compare
-from dedup.index.base import IndexRecord
+from dedup.index.base import IndexRecord, SharedKeySearch
 from dedup.model import Document, Flag, ItemRef
 from dedup.profile import Profile, profile_document
 from dedup.shared_index import CandidateView
@@ -88,8 +88,9 @@ def shortlist(
     # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
     found: list[tuple[int, str, IndexRecord | None]] = [
         (shared, item_id, None)
-        for item_id, shared in index.candidates(sketch.keys, stage.limit, options.max_key_items)
-        if shared >= floor
+        for item_id, shared in _candidates_sharing(
+            index, sketch.keys, stage.limit, floor, options.max_key_items
+        )
     ]
     if batch is not None:
         found.extend(
@@ -102,16 +103,32 @@ def shortlist(
         if record is not None:
             matches.append((shared, record))
     key_count = term_key_count(sketch.keys)
-    scored: list[tuple[float, IndexRecord]] = []
-    for shared, record in matches:
-        if record.content_hash == sketch.content_hash:
-            scored.append((2.0, record))  # an exact copy outranks everything
-            continue
-        similarity = sketch_cosine(sketch.vector, record.signature)
+    # An exact copy outranks everything; the rest are ranked by sketch cosine.
+    scored = [(2.0, record) for _, record in matches if record.content_hash == sketch.content_hash]
+    sketched = [(shared, record) for shared, record in matches if record.content_hash != sketch.content_hash]
+    cosines = sketch_cosines(sketch.vector, [record.signature for _, record in sketched])
+    for (shared, record), similarity in zip(sketched, cosines, strict=True):
         if is_close(similarity, shared, key_count, _term_keys(record), stage):
             scored.append((similarity, record))
     scored.sort(key=lambda pair: (-pair[0], pair[1].id))
     return [record for _, record in scored[: options.max_compares]]
+
+
+def _candidates_sharing(
+    index: CandidateView, keys: tuple[str, ...], limit: int, min_shared: int, max_key_items: int | None
+) -> list[tuple[str, int]]:
+    """Return the index's candidates sharing at least `min_shared` keys, best first.
+
+    A store that can drop the others before ranking (SqliteStore) does so; for the rest the
+    filter runs after the cut, which gives the same answer: it keeps a prefix of the ranking.
+    """
+    if isinstance(index, SharedKeySearch):
+        return index.candidates_sharing(keys, limit, min_shared, max_key_items)
+    return [
+        (item_id, shared)
+        for item_id, shared in index.candidates(keys, limit, max_key_items)
+        if shared >= min_shared
+    ]
 
 
 def compare_shortlist(

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, runtime_checkable
 
 from dedup.errors import IndexSettingsError
 from dedup.minhash import HASH_SCHEME
@@ -152,4 +152,15 @@ class IndexStore(Protocol):
         traceback: TracebackType | None,
     ) -> None:
         """Close the store."""
+        ...
+
+
+@runtime_checkable
+class SharedKeySearch(Protocol):
+    """A store whose candidate search can skip items sharing too few keys before ranking them."""
+
+    def candidates_sharing(
+        self, keys: Sequence[str], limit: int, min_shared: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return what `candidates` would, less the items sharing fewer than `min_shared` keys."""
         ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sqlite3
@@ -17,16 +18,15 @@ from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, encode_flag
+from dedup.index.sqlite_postings import PostingsMirror
 from dedup.model import Flag
 
 # PRAGMA application_id marks the file as ours ("DDUP"), so a foreign SQLite file is refused.
 _APPLICATION_ID = 0x44445550
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
-# Bound parameters per statement: under SQLite's historic limit of 999, and under the 32,766 of
-# SQLite 3.32+ for the one query where passing many at once pays.
+# Bound parameters per statement: under SQLite's historic limit of 999.
 _SQL_VARIABLES = 900
-_TIE_CHUNK = 30_000
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE items (
@@ -60,6 +60,7 @@ class SqliteStore(ClosesOnExit):
         self, path: Path, signature_settings: SignatureSettings, busy_timeout_s: float = _BUSY_TIMEOUT_S
     ) -> None:
         self.path = path
+        self._postings: PostingsMirror | None = None  # built on the first candidate search
         self._connection = _connect(path, busy_timeout_s)
         try:
             self._open(signature_settings)
@@ -111,43 +112,63 @@ class SqliteStore(ClosesOnExit):
 
     def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
         """Add many records with their flags in one transaction (all or none are committed)."""
-        added = []
         with self._write():
-            for record, flags in entries:
-                added.append(self._insert(record, flags))
+            added, new_items = self._insert_many(entries)
+        # Only once committed: a rolled-back batch must not be found by candidate search.
+        if self._postings is not None:
+            for seq, item_id, hashed in new_items:
+                self._postings.add_item(seq, item_id, hashed)
         return added
 
-    def _insert(self, record: IndexRecord, flags: Sequence[Flag]) -> bool:
-        cursor = self._connection.execute(
-            "INSERT OR IGNORE INTO items (id, content_hash, title, url, published, body, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                record.id,
-                record.content_hash,
-                record.title,
-                record.url,
-                record.published.isoformat() if record.published else None,
-                _pack_body(record.text, record.keys),
-                record.signature,
-            ),
+    def _insert_many(
+        self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]
+    ) -> tuple[list[bool], list[tuple[int, str, set[int]]]]:
+        """Insert the records not yet present, a few statements for the whole batch.
+
+        Runs inside the write transaction, so numbering new items from MAX(seq) + 1 (what SQLite
+        itself would pick) cannot race another writer. Returns what was added, and the new items
+        with their hashed keys.
+        """
+        present = {
+            str(item_id) for (item_id,) in self._select_in("SELECT id FROM items WHERE id", _ids(entries))
+        }
+        last_seq = int(self._query("SELECT COALESCE(MAX(seq), 0) FROM items")[0][0])
+        if self._postings is not None and self._postings.last_seq != last_seq:
+            self._catch_up(self._postings)  # another connection added items since we last looked
+        added: list[bool] = []
+        new_items: list[tuple[int, str, set[int]]] = []
+        rows: list[tuple[object, ...]] = []
+        postings: list[tuple[int, int]] = []
+        key_counts: Counter[int] = Counter()
+        flags_kept: list[tuple[str, str]] = []
+        for record, flags in entries:
+            if record.id in present:
+                added.append(False)
+                continue
+            present.add(record.id)
+            last_seq += 1
+            rows.append((last_seq, *_item_row(record)))
+            hashed = {_key_hash(key) for key in record.keys}
+            postings.extend((key, last_seq) for key in hashed)
+            key_counts.update(hashed)
+            flags_kept.extend((flag.id, encode_flag(flag)) for flag in flags)
+            new_items.append((last_seq, record.id, hashed))
+            added.append(True)
+        connection = self._connection
+        connection.executemany(
+            "INSERT INTO items (seq, id, content_hash, title, url, published, body, signature)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
-        if cursor.rowcount == 0:
-            return False
-        seq = cursor.lastrowid
-        hashed = sorted({_key_hash(key) for key in record.keys})
-        self._connection.executemany(
-            "INSERT INTO postings (key, item) VALUES (?, ?)", [(k, seq) for k in hashed]
+        # In key order, each B-tree leaf a batch touches is visited once rather than at random.
+        connection.executemany("INSERT INTO postings (key, item) VALUES (?, ?)", sorted(postings))
+        connection.executemany(
+            "INSERT INTO key_counts (key, items) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET items = items + excluded.items",
+            sorted(key_counts.items()),
         )
-        self._connection.executemany(
-            "INSERT INTO key_counts (key, items) VALUES (?, 1)"
-            " ON CONFLICT (key) DO UPDATE SET items = items + 1",
-            [(key,) for key in hashed],
-        )
-        self._connection.executemany(
-            "INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)",
-            [(flag.id, encode_flag(flag)) for flag in flags],
-        )
-        return True
+        connection.executemany("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
+        return added, new_items
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
@@ -164,38 +185,55 @@ class SqliteStore(ClosesOnExit):
 
         Keys held by more than `max_key_items` items are ignored.
         """
-        hashed = sorted({_key_hash(key) for key in keys})
+        return self.candidates_sharing(keys, limit, 1, max_key_items)
+
+    def candidates_sharing(
+        self, keys: Sequence[str], limit: int, min_shared: int, max_key_items: int | None = None
+    ) -> list[tuple[str, int]]:
+        """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
+
+        Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
+        first call and brought up to date with what other connections commit.
+        """
+        hashed = {_key_hash(key) for key in keys}
         if not hashed or limit <= 0:
             return []
-        if max_key_items is None:
-            kept = hashed
-        else:
-            rows = self._select_in(
-                "SELECT key FROM key_counts WHERE items <= ? AND key", hashed, max_key_items
-            )
-            kept = [int(key) for (key,) in rows]
-        # Counting a few hundred postings in Python beats SQLite's GROUP BY with temp B-trees.
-        shared = Counter(
-            int(item) for (item,) in self._select_in("SELECT item FROM postings WHERE key", kept)
-        )
-        if not shared:
-            return []
-        floor = sorted(shared.values(), reverse=True)[min(limit, len(shared)) - 1]
-        above = [seq for seq, count in shared.items() if count > floor]
-        tied = [seq for seq, count in shared.items() if count == floor]
-        rows = self._select_in("SELECT seq, id FROM items WHERE seq", above)
-        pairs = [(str(item_id), shared[int(seq)]) for seq, item_id in rows]
-        # Ties at the cut are settled by id: let SQLite pick the first ids among them.
-        wanted = limit - len(pairs)
-        if wanted > 0 and tied:
-            first_ids: list[str] = []
-            for start in range(0, len(tied), _TIE_CHUNK):
-                part = tied[start : start + _TIE_CHUNK]
-                sql = f"SELECT id FROM items WHERE seq IN ({','.join('?' * len(part))}) ORDER BY id LIMIT ?"
-                first_ids.extend(str(item_id) for (item_id,) in self._query(sql, (*part, wanted)))
-            pairs.extend((item_id, floor) for item_id in sorted(first_ids)[:wanted])
-        pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-        return pairs[:limit]
+        return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
+
+    def _synced_postings(self) -> PostingsMirror:
+        version = int(self._query("PRAGMA data_version")[0][0])
+        if self._postings is None:
+            self._postings = self._load_postings(version)
+        elif version != self._postings.data_version:
+            self._catch_up(self._postings)
+            self._postings.data_version = version
+        return self._postings
+
+    def _load_postings(self, version: int) -> PostingsMirror:
+        mirror = PostingsMirror(version)
+        try:
+            # One read transaction: postings and ids from the same snapshot.
+            self._connection.execute("BEGIN")
+            try:
+                mirror.add_postings(
+                    self._connection.execute("SELECT key, item FROM postings"),
+                    self._connection.execute("SELECT seq, id FROM items"),
+                )
+            finally:
+                self._connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from exc
+        return mirror
+
+    def _catch_up(self, mirror: PostingsMirror) -> None:
+        """Add the items other connections committed after `mirror.last_seq`, keys from their bodies."""
+        rows = self._query("SELECT seq, id, body FROM items WHERE seq > ? ORDER BY seq", (mirror.last_seq,))
+        for seq, item_id, body in rows:
+            try:
+                _, keys = _unpack_body(bytes(body))
+            except (zlib.error, ValueError, TypeError, UnicodeDecodeError) as exc:
+                raise IndexCorruptError(f"{self.path}: record {item_id!r} is damaged ({exc})") from exc
+            mirror.add_item(int(seq), str(item_id), {_key_hash(key) for key in keys})
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
@@ -238,7 +276,7 @@ class SqliteStore(ClosesOnExit):
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from exc
 
-    def _select_in(self, sql: str, values: Sequence[int], *before: object) -> list[tuple[Any, ...]]:
+    def _select_in(self, sql: str, values: Sequence[object], *before: object) -> list[tuple[Any, ...]]:
         """Run `sql IN (values)` in chunks that stay under SQLite's bound-parameter limit."""
         rows: list[tuple[Any, ...]] = []
         for start in range(0, len(values), _SQL_VARIABLES):
@@ -311,6 +349,18 @@ def _translate(exc: sqlite3.Error, path: Path) -> IndexStoreError:
     return IndexStoreError(f"{path}: {message}")
 
 
+def _ids(entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[str]:
+    return [record.id for record, _ in entries]
+
+
+def _item_row(record: IndexRecord) -> tuple[object, ...]:
+    published = record.published.isoformat() if record.published else None
+    body = _pack_body(record.text, record.keys)
+    return (record.id, record.content_hash, record.title, record.url, published, body, record.signature)
+
+
+# Bounded: keys repeat across items (and each is hashed for the lookup, then again for the add).
+@functools.lru_cache(maxsize=1 << 16)
 def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
 

@@ -1,0 +1,60 @@
+"""PostingsMirror: a SQLite index's postings held in memory, so candidate search runs no SQL."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Iterable
+
+
+class PostingsMirror:
+    """Item numbers per hashed key and item ids per number, as committed to one SQLite index.
+
+    The store feeds it what it commits and what other connections committed (by item number:
+    numbers only grow, so everything above `last_seq` is new). Looking a key up here costs a dict
+    probe where SQLite costs a B-tree descent and a row per posting, which was most of a scan.
+    """
+
+    def __init__(self, data_version: int) -> None:
+        self.data_version = data_version  # PRAGMA data_version when last brought up to date
+        self.last_seq = 0
+        self._items_by_key: dict[int, list[int]] = {}
+        self._ids: dict[int, str] = {}
+
+    def add_item(self, seq: int, item_id: str, hashed_keys: Iterable[int]) -> None:
+        """Record one committed item and its (distinct) hashed keys."""
+        self._ids[seq] = item_id
+        for key in hashed_keys:
+            self._add_posting(key, seq)
+        self.last_seq = max(self.last_seq, seq)
+
+    def add_postings(self, postings: Iterable[tuple[int, int]], ids: Iterable[tuple[int, str]]) -> None:
+        """Record committed (key, seq) postings and (seq, id) pairs read in one snapshot."""
+        for key, seq in postings:
+            self._add_posting(key, seq)
+        for seq, item_id in ids:
+            self._ids[seq] = item_id
+            self.last_seq = max(self.last_seq, seq)
+
+    def _add_posting(self, key: int, seq: int) -> None:
+        items = self._items_by_key.get(key)
+        if items is None:
+            self._items_by_key[key] = [seq]
+        else:
+            items.append(seq)
+
+    def rank(
+        self, hashed_keys: set[int], limit: int, min_shared: int, max_key_items: int | None
+    ) -> list[tuple[str, int]]:
+        """Return up to `limit` (item id, shared keys) pairs sharing `min_shared` keys or more.
+
+        Most shared first, ties by id; keys held by more than `max_key_items` items are skipped.
+        """
+        shared: Counter[int] = Counter()
+        for key in hashed_keys:
+            items = self._items_by_key.get(key)
+            if items is not None and (max_key_items is None or len(items) <= max_key_items):
+                shared.update(items)
+        ids = self._ids
+        ranked = [(-count, ids[seq]) for seq, count in shared.items() if count >= min_shared]
+        return [(item_id, -negated) for negated, item_id in heapq.nsmallest(limit, ranked)]

@@ -1,0 +1,123 @@
+"""SqliteStore's in-memory postings answer as the SQL tables would, in step with every writer."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dedup.errors import IndexStoreError
+from dedup.index.base import IndexRecord, SignatureSettings
+from dedup.index.sqlite_store import SqliteStore, _key_hash
+from dedup.settings import Settings
+
+
+def _open(path: Path) -> SqliteStore:
+    return SqliteStore(path, SignatureSettings.from_settings(Settings()))
+
+
+def _record(item_id: str, keys: tuple[str, ...]) -> IndexRecord:
+    return IndexRecord(item_id, f"hash-{item_id}", "text", None, None, None, keys, b"sig")
+
+
+def _from_tables(
+    path: Path, keys: list[str], limit: int, min_shared: int = 1, max_key_items: int = 10**9
+) -> list[tuple[str, int]]:
+    """What the committed tables say, in plain SQL on a connection of its own."""
+    hashed = sorted({_key_hash(key) for key in keys})
+    if not hashed or limit <= 0:
+        return []
+    connection = sqlite3.connect(path)
+    try:
+        rows = connection.execute(
+            "SELECT i.id, COUNT(*) AS shared FROM postings AS p"
+            " JOIN key_counts AS k ON k.key = p.key JOIN items AS i ON i.seq = p.item"
+            f" WHERE p.key IN ({','.join('?' * len(hashed))}) AND k.items <= ?"
+            " GROUP BY p.item HAVING shared >= ? ORDER BY shared DESC, i.id LIMIT ?",
+            (*hashed, max_key_items, min_shared, limit),
+        ).fetchall()
+    finally:
+        connection.close()
+    return [(str(item_id), int(shared)) for item_id, shared in rows]
+
+
+def test_items_another_connection_commits_are_found(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    with _open(path) as ours, _open(path) as theirs:
+        ours.add(_record("a", ("t:x", "t:y")))
+        assert ours.candidates(["t:x", "t:y"], 10) == [("a", 2)]  # the postings are now in memory
+        theirs.add(_record("b", ("t:x", "t:y", "t:z")))
+        assert ours.candidates(["t:x", "t:y", "t:z"], 10) == [("b", 3), ("a", 2)]
+        # Their item lands between two of ours: our next batch must number after it, not over it.
+        theirs.add(_record("c", ("t:z",)))
+        ours.add_many([(_record("d", ("t:x", "t:z")), []), (_record("e", ("t:q",)), [])])
+        expected = [("b", 3), ("a", 2), ("d", 2), ("c", 1)]
+        assert ours.candidates(["t:x", "t:y", "t:z"], 10) == expected
+        assert theirs.candidates(["t:x", "t:y", "t:z"], 10) == expected
+        assert _from_tables(path, ["t:x", "t:y", "t:z"], 10) == expected
+        assert ours.candidates(["t:q"], 10) == [("e", 1)]
+
+
+def test_a_reopened_index_finds_what_it_found_before(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    keys = ["t:x", "t:y", "t:z", "t:w"]
+    with _open(path) as store:
+        store.add_many([(_record(f"item-{n}", tuple(keys[: 1 + n % 4])), []) for n in range(12)])
+        before = store.candidates(keys, 5)
+        sharing = store.candidates_sharing(keys, 5, 3, max_key_items=9)
+    with _open(path) as store:
+        assert store.candidates(keys, 5) == before == _from_tables(path, keys, 5)
+        assert store.candidates_sharing(keys, 5, 3, max_key_items=9) == sharing
+    expected = [("item-11", 3), ("item-3", 3), ("item-7", 3)]
+    assert sharing == _from_tables(path, keys, 5, min_shared=3, max_key_items=9) == expected
+
+
+def test_a_failed_batch_is_not_found_by_candidate_search(tmp_path: Path) -> None:
+    with _open(tmp_path / "index.sqlite") as store:
+        store.add(_record("a", ("t:x",)))
+        assert store.candidates(["t:x"], 10) == [("a", 1)]
+        bad = IndexRecord("c", "hash", "text", object(), None, None, ("t:x",), b"sig")  # type: ignore[arg-type]
+        with pytest.raises(IndexStoreError):
+            store.add_many([(_record("b", ("t:x",)), []), (bad, [])])
+        assert store.candidates(["t:x"], 10) == [("a", 1)]
+        store.add(_record("b", ("t:x",)))
+        assert store.candidates(["t:x"], 10) == [("a", 1), ("b", 1)]
+
+
+_KEYS = [f"t:{letter}" for letter in "abcdefg"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    writes=st.lists(
+        st.tuples(st.booleans(), st.lists(st.sampled_from(_KEYS), min_size=1, max_size=5)),
+        min_size=1,
+        max_size=30,
+    ),
+    query=st.lists(st.sampled_from(_KEYS), min_size=1, max_size=7),
+    limit=st.integers(0, 6),
+    min_shared=st.integers(1, 4),
+    max_key_items=st.integers(1, 12),
+)
+def test_two_writers_and_the_tables_always_agree(
+    tmp_path_factory: pytest.TempPathFactory,
+    writes: list[tuple[bool, list[str]]],
+    query: list[str],
+    limit: int,
+    min_shared: int,
+    max_key_items: int,
+) -> None:
+    path = tmp_path_factory.mktemp("postings") / "index.sqlite"
+    with _open(path) as first, _open(path) as second:
+        for number, (by_first, keys) in enumerate(writes):
+            (first if by_first else second).add(_record(f"item-{number:02}", tuple(keys)))
+            if number % 3 == 0:
+                first.candidates(query, 1)  # builds, then refreshes, the first store's postings
+        for store in (first, second):
+            assert store.candidates(query, limit) == _from_tables(path, query, limit)
+            assert store.candidates_sharing(query, limit, min_shared, max_key_items) == _from_tables(
+                path, query, limit, min_shared, max_key_items
+            )
