@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,27 +14,50 @@ from hypothesis import strategies as st
 
 from dedup.errors import IndexStoreError
 from dedup.index.base import IndexRecord, SignatureSettings
-from dedup.index.sqlite_store import SqliteStore, _key_hash
+from dedup.index.sqlite_codec import key_hash
+from dedup.index.sqlite_store import SqliteStore
 from dedup.settings import Settings
 
 
-def _open(path: Path) -> SqliteStore:
-    return SqliteStore(path, SignatureSettings.from_settings(Settings()))
+def _open(path: Path, postings_flush_items: int = 8192) -> SqliteStore:
+    return SqliteStore(
+        path, SignatureSettings.from_settings(Settings()), postings_flush_items=postings_flush_items
+    )
 
 
 def _record(item_id: str, keys: tuple[str, ...]) -> IndexRecord:
     return IndexRecord(item_id, f"hash-{item_id}", "text", None, None, None, keys, b"sig")
 
 
+def _expected(
+    records: dict[str, tuple[str, ...]],
+    keys: list[str],
+    limit: int,
+    min_shared: int = 1,
+    max_key_items: int | None = None,
+) -> list[tuple[str, int]]:
+    """The IndexStore contract worked out on the records themselves."""
+    holders = Counter(key for item_keys in records.values() for key in set(item_keys))
+    kept = {key for key in keys if max_key_items is None or holders[key] <= max_key_items}
+    shared = [(item_id, len(kept & set(item_keys))) for item_id, item_keys in records.items()]
+    ranked = sorted((pair for pair in shared if pair[1] >= max(1, min_shared)), key=lambda p: (-p[1], p[0]))
+    return ranked[: max(0, limit)]
+
+
 def _from_tables(
     path: Path, keys: list[str], limit: int, min_shared: int = 1, max_key_items: int = 10**9
 ) -> list[tuple[str, int]]:
-    """What the committed tables say, in plain SQL on a connection of its own."""
-    hashed = sorted({_key_hash(key) for key in keys})
+    """What the committed postings tables say, in plain SQL on a connection of its own."""
+    hashed = sorted({key_hash(key) for key in keys})
     if not hashed or limit <= 0:
         return []
     connection = sqlite3.connect(path)
     try:
+        counts = connection.execute(
+            "SELECT COUNT(*) FROM key_counts AS k"
+            " WHERE k.items != (SELECT COUNT(*) FROM postings AS p WHERE p.key = k.key)"
+        ).fetchone()[0]
+        assert counts == 0, "key_counts disagrees with the postings"
         rows = connection.execute(
             "SELECT i.id, COUNT(*) AS shared FROM postings AS p"
             " JOIN key_counts AS k ON k.key = p.key JOIN items AS i ON i.seq = p.item"
@@ -57,8 +83,8 @@ def test_items_another_connection_commits_are_found(tmp_path: Path) -> None:
         expected = [("b", 3), ("a", 2), ("d", 2), ("c", 1)]
         assert ours.candidates(["t:x", "t:y", "t:z"], 10) == expected
         assert theirs.candidates(["t:x", "t:y", "t:z"], 10) == expected
-        assert _from_tables(path, ["t:x", "t:y", "t:z"], 10) == expected
         assert ours.candidates(["t:q"], 10) == [("e", 1)]
+    assert _from_tables(path, ["t:x", "t:y", "t:z"], 10) == expected  # written on close
 
 
 def test_a_reopened_index_finds_what_it_found_before(tmp_path: Path) -> None:
@@ -111,13 +137,68 @@ def test_two_writers_and_the_tables_always_agree(
     max_key_items: int,
 ) -> None:
     path = tmp_path_factory.mktemp("postings") / "index.sqlite"
-    with _open(path) as first, _open(path) as second:
+    records: dict[str, tuple[str, ...]] = {}
+    # Both hold postings back and flush every few items, each at its own moments.
+    with _open(path, postings_flush_items=3) as first, _open(path, postings_flush_items=4) as second:
+        first.candidates(query, 1)
+        second.candidates(query, 1)
         for number, (by_first, keys) in enumerate(writes):
+            records[f"item-{number:02}"] = tuple(keys)
             (first if by_first else second).add(_record(f"item-{number:02}", tuple(keys)))
             if number % 3 == 0:
-                first.candidates(query, 1)  # builds, then refreshes, the first store's postings
+                assert first.candidates(query, limit) == _expected(records, query, limit)
         for store in (first, second):
-            assert store.candidates(query, limit) == _from_tables(path, query, limit)
-            assert store.candidates_sharing(query, limit, min_shared, max_key_items) == _from_tables(
-                path, query, limit, min_shared, max_key_items
+            assert store.candidates(query, limit) == _expected(records, query, limit)
+            assert store.candidates_sharing(query, limit, min_shared, max_key_items) == _expected(
+                records, query, limit, min_shared, max_key_items
             )
+    # Closed, every posting held back is in the tables, each once.
+    assert _from_tables(path, query, limit, min_shared, max_key_items) == _expected(
+        records, query, limit, min_shared, max_key_items
+    )
+
+
+_KILLED_WRITER = """
+import sys
+from pathlib import Path
+from dedup.index.base import IndexRecord, SignatureSettings
+from dedup.index.sqlite_store import SqliteStore
+from dedup.settings import Settings
+
+store = SqliteStore(Path(sys.argv[1]), SignatureSettings.from_settings(Settings()), postings_flush_items=7)
+store.candidates(["t:0"], 1)  # from here on postings are held in memory and written every 7 items
+for number in range(100_000):
+    keys = tuple(f"t:{number % modulus}" for modulus in (3, 5, 11))
+    store.add(IndexRecord(f"item-{number:05}", f"hash-{number}", "text", None, None, None, keys, b"sig"))
+    if number == 40:
+        print("writing", flush=True)
+"""
+
+
+def test_postings_held_back_by_a_killed_writer_are_rebuilt_from_the_items(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    root = Path(__file__).resolve().parent.parent
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(path)], stdout=subprocess.PIPE, text=True, cwd=root
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline() == "writing\n"
+    writer.kill()  # SIGKILL: whatever postings it held in memory are gone
+    writer.communicate()
+    connection = sqlite3.connect(path)
+    try:
+        committed = [str(item_id) for (item_id,) in connection.execute("SELECT id FROM items")]
+    finally:
+        connection.close()
+    assert len(committed) > 40
+    records = {
+        item_id: tuple(f"t:{int(item_id[5:]) % modulus}" for modulus in (3, 5, 11)) for item_id in committed
+    }
+    query = ["t:1", "t:2", "t:7"]
+    with _open(path) as store:
+        assert store.candidates(query, 20) == _expected(records, query, 20)
+        store.add(_record("late", ("t:1",)))  # written by a store not holding postings in memory
+    records["late"] = ("t:1",)
+    with _open(path) as store:
+        assert store.candidates(query, 20) == _expected(records, query, 20)
+    assert _from_tables(path, query, 20) == _expected(records, query, 20)

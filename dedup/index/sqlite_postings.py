@@ -13,28 +13,36 @@ class PostingsMirror:
     The store feeds it what it commits and what other connections committed (by item number:
     numbers only grow, so everything above `last_seq` is new). Looking a key up here costs a dict
     probe where SQLite costs a B-tree descent and a row per posting, which was most of a scan.
+
+    Items numbered above `flushed_through` have no rows in the postings tables yet: the store
+    writes those in bulk every few thousand items (write-behind), and until then they wait in
+    `pending`. A kill loses nothing: the keys are in each item's body too.
     """
 
-    def __init__(self, data_version: int) -> None:
+    def __init__(self, data_version: int, flushed_through: int) -> None:
         self.data_version = data_version  # PRAGMA data_version when last brought up to date
-        self.last_seq = 0
+        self.flushed_through = flushed_through
+        self.last_seq = flushed_through
+        self.pending: list[tuple[int, tuple[int, ...]]] = []
         self._items_by_key: dict[int, list[int]] = {}
         self._ids: dict[int, str] = {}
 
     def add_item(self, seq: int, item_id: str, hashed_keys: Iterable[int]) -> None:
         """Record one committed item and its (distinct) hashed keys."""
+        keys = tuple(hashed_keys)
         self._ids[seq] = item_id
-        for key in hashed_keys:
+        for key in keys:
             self._add_posting(key, seq)
         self.last_seq = max(self.last_seq, seq)
+        if seq > self.flushed_through:
+            self.pending.append((seq, keys))
 
     def add_postings(self, postings: Iterable[tuple[int, int]], ids: Iterable[tuple[int, str]]) -> None:
-        """Record committed (key, seq) postings and (seq, id) pairs read in one snapshot."""
+        """Record (key, seq) postings and (seq, id) pairs of items already in the postings tables."""
         for key, seq in postings:
             self._add_posting(key, seq)
         for seq, item_id in ids:
             self._ids[seq] = item_id
-            self.last_seq = max(self.last_seq, seq)
 
     def _add_posting(self, key: int, seq: int) -> None:
         items = self._items_by_key.get(key)
@@ -42,6 +50,15 @@ class PostingsMirror:
             self._items_by_key[key] = [seq]
         else:
             items.append(seq)
+
+    def unflushed(self, flushed_through: int) -> list[tuple[int, tuple[int, ...]]]:
+        """Return the pending items numbered above `flushed_through` (another writer wrote the rest)."""
+        return [(seq, keys) for seq, keys in self.pending if seq > flushed_through]
+
+    def mark_flushed(self, through: int) -> None:
+        """Forget the pending items numbered up to `through`: their postings are committed."""
+        self.flushed_through = max(self.flushed_through, through)
+        self.pending = [(seq, keys) for seq, keys in self.pending if seq > self.flushed_through]
 
     def rank(
         self, hashed_keys: set[int], limit: int, min_shared: int, max_key_items: int | None

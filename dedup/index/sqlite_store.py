@@ -2,31 +2,31 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import sqlite3
-import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import datetime
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from dedup.closing import ClosesOnExit
-from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
+from dedup.errors import IndexCorruptError, IndexStoreError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, encode_flag
+from dedup.index.sqlite_codec import BODY_ERRORS, item_row, key_hash, read_record, unpack_body
+from dedup.index.sqlite_connection import Transaction, connect, translate
 from dedup.index.sqlite_postings import PostingsMirror
 from dedup.model import Flag
 
 # PRAGMA application_id marks the file as ours ("DDUP"), so a foreign SQLite file is refused.
 _APPLICATION_ID = 0x44445550
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _BUSY_TIMEOUT_S = 10.0
 # Bound parameters per statement: under SQLite's historic limit of 999.
 _SQL_VARIABLES = 900
+# meta row: the highest item number whose keys are in the postings tables (write-behind).
+_POSTINGS_THROUGH = "postings_through"
+# A store searching candidates writes postings this many items at a time: each B-tree leaf of
+# the postings is then written once per flush rather than once per batch of a scan.
+_POSTINGS_FLUSH_ITEMS = 8192
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE items (
@@ -57,11 +57,16 @@ class SqliteStore(ClosesOnExit):
     """
 
     def __init__(
-        self, path: Path, signature_settings: SignatureSettings, busy_timeout_s: float = _BUSY_TIMEOUT_S
+        self,
+        path: Path,
+        signature_settings: SignatureSettings,
+        busy_timeout_s: float = _BUSY_TIMEOUT_S,
+        postings_flush_items: int = _POSTINGS_FLUSH_ITEMS,
     ) -> None:
         self.path = path
+        self._postings_flush_items = postings_flush_items
         self._postings: PostingsMirror | None = None  # built on the first candidate search
-        self._connection = _connect(path, busy_timeout_s)
+        self._connection = connect(path, busy_timeout_s)
         try:
             self._open(signature_settings)
         except BaseException:
@@ -96,7 +101,8 @@ class SqliteStore(ClosesOnExit):
             if statement.strip():
                 self._connection.execute(statement)
         self._connection.executemany(
-            "INSERT INTO meta (name, value) VALUES (?, ?)", signature_settings.as_pairs()
+            "INSERT INTO meta (name, value) VALUES (?, ?)",
+            (*signature_settings.as_pairs(), (_POSTINGS_THROUGH, "0")),
         )
 
     def _read_header(self) -> tuple[int, set[str]]:
@@ -113,33 +119,40 @@ class SqliteStore(ClosesOnExit):
     def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
         """Add many records with their flags in one transaction (all or none are committed)."""
         with self._write():
-            added, new_items = self._insert_many(entries)
+            added, new_items, flushed_through = self._insert_many(entries)
         # Only once committed: a rolled-back batch must not be found by candidate search.
         if self._postings is not None:
             for seq, item_id, hashed in new_items:
                 self._postings.add_item(seq, item_id, hashed)
+            self._postings.mark_flushed(flushed_through)
         return added
 
     def _insert_many(
         self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]
-    ) -> tuple[list[bool], list[tuple[int, str, set[int]]]]:
+    ) -> tuple[list[bool], list[tuple[int, str, tuple[int, ...]]], int]:
         """Insert the records not yet present, a few statements for the whole batch.
 
         Runs inside the write transaction, so numbering new items from MAX(seq) + 1 (what SQLite
-        itself would pick) cannot race another writer. Returns what was added, and the new items
-        with their hashed keys.
+        itself would pick) cannot race another writer. Returns what was added, the new items with
+        their hashed keys, and the item number the postings tables are now complete up to.
         """
         present = {
-            str(item_id) for (item_id,) in self._select_in("SELECT id FROM items WHERE id", _ids(entries))
+            str(item_id)
+            for (item_id,) in self._select_in(
+                "SELECT id FROM items WHERE id", [record.id for record, _ in entries]
+            )
         }
-        last_seq = int(self._query("SELECT COALESCE(MAX(seq), 0) FROM items")[0][0])
-        if self._postings is not None and self._postings.last_seq != last_seq:
-            self._catch_up(self._postings)  # another connection added items since we last looked
+        last_seq = self._last_seq()
+        flushed_through = self._flushed_through(last_seq)
+        mirror = self._postings
+        if mirror is not None and mirror.last_seq != last_seq:
+            self._catch_up(mirror)  # another connection added items since we last looked
+        # Without postings in memory, the postings tables are written now, with any owed by
+        # a writer killed before its flush.
+        owed = [] if mirror is not None else self._items_from_bodies(flushed_through)
         added: list[bool] = []
-        new_items: list[tuple[int, str, set[int]]] = []
+        new_items: list[tuple[int, str, tuple[int, ...]]] = []
         rows: list[tuple[object, ...]] = []
-        postings: list[tuple[int, int]] = []
-        key_counts: Counter[int] = Counter()
         flags_kept: list[tuple[str, str]] = []
         for record, flags in entries:
             if record.id in present:
@@ -147,28 +160,71 @@ class SqliteStore(ClosesOnExit):
                 continue
             present.add(record.id)
             last_seq += 1
-            rows.append((last_seq, *_item_row(record)))
-            hashed = {_key_hash(key) for key in record.keys}
-            postings.extend((key, last_seq) for key in hashed)
-            key_counts.update(hashed)
+            rows.append((last_seq, *item_row(record)))
             flags_kept.extend((flag.id, encode_flag(flag)) for flag in flags)
-            new_items.append((last_seq, record.id, hashed))
+            new_items.append((last_seq, record.id, tuple({key_hash(key) for key in record.keys})))
             added.append(True)
-        connection = self._connection
-        connection.executemany(
+        self._connection.executemany(
             "INSERT INTO items (seq, id, content_hash, title, url, published, body, signature)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        # In key order, each B-tree leaf a batch touches is visited once rather than at random.
-        connection.executemany("INSERT INTO postings (key, item) VALUES (?, ?)", sorted(postings))
-        connection.executemany(
+        self._connection.executemany("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
+        new_postings = [(seq, hashed) for seq, _, hashed in new_items]
+        if mirror is None:
+            owed.extend(new_postings)
+        elif len(mirror.pending) + len(new_items) >= self._postings_flush_items:
+            owed = mirror.unflushed(flushed_through) + new_postings
+        else:
+            if self._stored_flushed_through() is None:  # an index from before the watermark
+                self._set_flushed_through(flushed_through)
+            return added, new_items, flushed_through
+        self._write_postings(owed, last_seq)
+        return added, new_items, last_seq
+
+    def _write_postings(self, items: list[tuple[int, tuple[int, ...]]], through: int) -> None:
+        """Write the postings of `items`, every item numbered up to `through` not yet written."""
+        # In key order, each B-tree leaf a flush touches is visited once rather than at random.
+        postings = sorted((key, seq) for seq, keys in items for key in keys)
+        self._connection.executemany("INSERT INTO postings (key, item) VALUES (?, ?)", postings)
+        self._connection.executemany(
             "INSERT INTO key_counts (key, items) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET items = items + excluded.items",
-            sorted(key_counts.items()),
+            sorted(Counter(key for _, keys in items for key in keys).items()),
         )
-        connection.executemany("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
-        return added, new_items
+        self._set_flushed_through(through)
+
+    def _flush_postings(self) -> None:
+        """Write the postings still held in memory, in a transaction of their own."""
+        mirror = self._postings
+        if mirror is None or not mirror.pending:
+            return
+        with self._write():
+            last_seq = self._last_seq()
+            flushed_through = self._flushed_through(last_seq)
+            if mirror.last_seq != last_seq:
+                self._catch_up(mirror)
+            self._write_postings(mirror.unflushed(flushed_through), last_seq)
+        mirror.mark_flushed(last_seq)
+
+    def _last_seq(self) -> int:
+        return int(self._query("SELECT COALESCE(MAX(seq), 0) FROM items")[0][0])
+
+    def _flushed_through(self, last_seq: int) -> int:
+        """Read the postings watermark; an index written before there was one has every posting."""
+        stored = self._stored_flushed_through()
+        return last_seq if stored is None else stored
+
+    def _stored_flushed_through(self) -> int | None:
+        rows = self._query("SELECT value FROM meta WHERE name = ?", (_POSTINGS_THROUGH,))
+        return int(rows[0][0]) if rows else None
+
+    def _set_flushed_through(self, through: int) -> None:
+        self._connection.execute(
+            "INSERT INTO meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (_POSTINGS_THROUGH, str(through)),
+        )
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
@@ -176,7 +232,7 @@ class SqliteStore(ClosesOnExit):
             "SELECT id, content_hash, title, url, published, body, signature FROM items WHERE id = ?",
             (item_id,),
         )
-        return _record(rows[0], self.path) if rows else None
+        return read_record(rows[0], self.path) if rows else None
 
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
@@ -195,7 +251,7 @@ class SqliteStore(ClosesOnExit):
         Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
         first call and brought up to date with what other connections commit.
         """
-        hashed = {_key_hash(key) for key in keys}
+        hashed = {key_hash(key) for key in keys}
         if not hashed or limit <= 0:
             return []
         return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
@@ -210,30 +266,37 @@ class SqliteStore(ClosesOnExit):
         return self._postings
 
     def _load_postings(self, version: int) -> PostingsMirror:
-        mirror = PostingsMirror(version)
-        try:
-            # One read transaction: postings and ids from the same snapshot.
-            self._connection.execute("BEGIN")
-            try:
-                mirror.add_postings(
-                    self._connection.execute("SELECT key, item FROM postings"),
-                    self._connection.execute("SELECT seq, id FROM items"),
-                )
-            finally:
-                self._connection.execute("COMMIT")
-        except sqlite3.Error as exc:
-            raise _translate(exc, self.path) from exc
+        # One read transaction: postings, ids and the items past the watermark from one snapshot.
+        with Transaction(self._connection, self.path, "BEGIN"):
+            flushed_through = self._flushed_through(self._last_seq())
+            mirror = PostingsMirror(version, flushed_through)
+            mirror.add_postings(
+                self._connection.execute(
+                    "SELECT key, item FROM postings WHERE item <= ?", (flushed_through,)
+                ),
+                self._connection.execute("SELECT seq, id FROM items WHERE seq <= ?", (flushed_through,)),
+            )
+            self._catch_up(mirror)
         return mirror
 
     def _catch_up(self, mirror: PostingsMirror) -> None:
-        """Add the items other connections committed after `mirror.last_seq`, keys from their bodies."""
-        rows = self._query("SELECT seq, id, body FROM items WHERE seq > ? ORDER BY seq", (mirror.last_seq,))
+        """Add the items committed after `mirror.last_seq` (by other connections), keys from their bodies."""
+        for seq, item_id, hashed in self._read_keys(mirror.last_seq):
+            mirror.add_item(seq, item_id, hashed)
+
+    def _items_from_bodies(self, after_seq: int) -> list[tuple[int, tuple[int, ...]]]:
+        return [(seq, hashed) for seq, _, hashed in self._read_keys(after_seq)]
+
+    def _read_keys(self, after_seq: int) -> list[tuple[int, str, tuple[int, ...]]]:
+        rows = self._query("SELECT seq, id, body FROM items WHERE seq > ? ORDER BY seq", (after_seq,))
+        found = []
         for seq, item_id, body in rows:
             try:
-                _, keys = _unpack_body(bytes(body))
-            except (zlib.error, ValueError, TypeError, UnicodeDecodeError) as exc:
+                _, keys = unpack_body(bytes(body))
+            except BODY_ERRORS as exc:
                 raise IndexCorruptError(f"{self.path}: record {item_id!r} is damaged ({exc})") from exc
-            mirror.add_item(int(seq), str(item_id), {_key_hash(key) for key in keys})
+            found.append((int(seq), str(item_id), tuple({key_hash(key) for key in keys})))
+        return found
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
@@ -262,19 +325,24 @@ class SqliteStore(ClosesOnExit):
         return int(self._query("SELECT COUNT(*) FROM items")[0][0])
 
     def close(self) -> None:
-        """Close the connection; the WAL is checkpointed into the main file."""
-        self._connection.close()
+        """Write the postings held back, then close; the WAL is checkpointed into the main file."""
+        try:
+            self._flush_postings()
+        except IndexStoreError:
+            pass  # nothing is lost: the next store to open the index reads the keys from the items
+        finally:
+            self._connection.close()
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _write(self) -> _Transaction:
-        return _Transaction(self._connection, self.path)
+    def _write(self) -> Transaction:
+        return Transaction(self._connection, self.path)
 
     def _query(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._connection.execute(sql, parameters).fetchall()
         except sqlite3.Error as exc:
-            raise _translate(exc, self.path) from exc
+            raise translate(exc, self.path) from exc
 
     def _select_in(self, sql: str, values: Sequence[object], *before: object) -> list[tuple[Any, ...]]:
         """Run `sql IN (values)` in chunks that stay under SQLite's bound-parameter limit."""
@@ -286,107 +354,3 @@ class SqliteStore(ClosesOnExit):
 
     def _execute(self, sql: str) -> None:
         self._query(sql)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error, sqlite3 errors made ours."""
-
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
-        self._connection = connection
-        self._path = path
-
-    def __enter__(self) -> None:
-        try:
-            self._connection.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise _translate(exc, self._path) from exc
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if exc_type is not None:
-            self._connection.rollback()
-            if isinstance(exc, sqlite3.Error):
-                raise _translate(exc, self._path) from exc
-            return
-        try:
-            self._connection.commit()
-        except sqlite3.Error as error:
-            self._connection.rollback()
-            raise _translate(error, self._path) from error
-
-
-def _connect(path: Path, busy_timeout_s: float) -> sqlite3.Connection:
-    """Open `path` for reading and writing after checking it is not some other kind of file."""
-    if path.is_dir():
-        raise IndexCorruptError(f"{path}: is a directory, not an index file")
-    if path.exists():
-        try:
-            with path.open("rb") as file:
-                head = file.read(len(_SQLITE_MAGIC))
-        except OSError as exc:
-            raise IndexUnavailableError(f"{path}: cannot read ({exc.strerror})") from exc
-        if head and head != _SQLITE_MAGIC:
-            raise IndexCorruptError(f"{path}: not a dedup index (not a SQLite file)")
-    try:
-        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE in _Transaction).
-        return sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
-    except sqlite3.Error as exc:
-        raise _translate(exc, path) from exc
-
-
-def _translate(exc: sqlite3.Error, path: Path) -> IndexStoreError:
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in message or "busy" in message):
-        return IndexUnavailableError(f"{path}: index is locked by another process ({message})")
-    if isinstance(exc, sqlite3.OperationalError) and "unable to open" in message:
-        return IndexUnavailableError(f"{path}: cannot open the index ({message})")
-    if isinstance(exc, sqlite3.DatabaseError):
-        return IndexCorruptError(f"{path}: index is damaged ({message})")
-    return IndexStoreError(f"{path}: {message}")
-
-
-def _ids(entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[str]:
-    return [record.id for record, _ in entries]
-
-
-def _item_row(record: IndexRecord) -> tuple[object, ...]:
-    published = record.published.isoformat() if record.published else None
-    body = _pack_body(record.text, record.keys)
-    return (record.id, record.content_hash, record.title, record.url, published, body, record.signature)
-
-
-# Bounded: keys repeat across items (and each is hashed for the lookup, then again for the add).
-@functools.lru_cache(maxsize=1 << 16)
-def _key_hash(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
-
-
-def _pack_body(text: str, keys: Sequence[str]) -> bytes:
-    return zlib.compress(json.dumps([text, list(keys)], ensure_ascii=False).encode(), 1)
-
-
-def _unpack_body(body: bytes) -> tuple[str, tuple[str, ...]]:
-    text, keys = json.loads(zlib.decompress(body))
-    return str(text), tuple(str(key) for key in keys)
-
-
-def _record(row: tuple[Any, ...], path: Path) -> IndexRecord:
-    item_id, digest, title, url, published, body, signature = row
-    try:
-        text, keys = _unpack_body(bytes(body))
-        return IndexRecord(
-            id=str(item_id),
-            content_hash=str(digest),
-            text=text,
-            title=None if title is None else str(title),
-            url=None if url is None else str(url),
-            published=datetime.fromisoformat(str(published)) if published else None,
-            keys=keys,
-            signature=bytes(signature),
-        )
-    except (zlib.error, ValueError, TypeError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(f"{path}: record {item_id!r} is damaged ({exc})") from exc
