@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import heapq
+import itertools
 import math
 import re
 import unicodedata
@@ -159,44 +159,69 @@ def shares_content_hash(keys: tuple[str, ...], digest: str) -> bool:
 
 def sketch_cosine(first: bytes, second: bytes) -> float:
     """Return the cosine similarity of two packed sketch vectors, in [0, 1]."""
-    return sketch_cosines(first, (second,))[0]
+    first_terms, first_weights = _unpack_vector(first)
+    second_terms, second_weights = _unpack_vector(second)
+    _, first_index, second_index = np.intersect1d(
+        first_terms, second_terms, assume_unique=True, return_indices=True
+    )
+    dot = float(np.dot(first_weights[first_index], second_weights[second_index]))
+    return min(1.0, max(0.0, dot))
 
 
 def sketch_cosines(vector: bytes, others: Sequence[bytes]) -> list[float]:
-    """Return the sketch cosine of `vector` with each of `others`, unpacking `vector` once."""
+    """Return the sketch cosine of `vector` with each of `others`, in a few numpy calls for all."""
     terms, weights = _unpack_vector(vector)
+    if not others:
+        return []
+    if not len(terms):
+        return [0.0] * len(others)
     order = np.argsort(terms, kind="stable")
     sorted_terms = terms[order]
-    cosines = []
-    for other in others:
-        other_terms, other_weights = _unpack_vector(other)
-        if not len(sorted_terms) or not len(other_terms):
-            cosines.append(0.0)
-            continue
-        at = np.minimum(np.searchsorted(sorted_terms, other_terms), len(sorted_terms) - 1)
-        other_index = np.flatnonzero(sorted_terms[at] == other_terms)
-        # Summed in ascending term order, as np.intersect1d pairs them: the same float32 dot.
-        by_term = np.argsort(other_terms[other_index], kind="stable")
-        other_index = other_index[by_term]
-        index = order[at[other_index]]
-        dot = float(np.dot(weights[index], other_weights[other_index]))
-        cosines.append(min(1.0, max(0.0, dot)))
-    return cosines
+    counts = [len(other) // 6 for other in others]
+    other_terms = np.frombuffer(b"".join(o[: 4 * n] for o, n in zip(others, counts, strict=True)), "<u4")
+    other_weights = np.frombuffer(
+        b"".join(o[4 * n : 6 * n] for o, n in zip(others, counts, strict=True)), "<f2"
+    ).astype(np.float32)
+    bounds = np.cumsum([0, *counts])
+    steps = np.diff(other_terms.astype(np.int64))
+    joins = bounds[1:-1] - 1
+    steps[joins[(joins >= 0) & (joins < len(steps))]] = 1  # a segment starts anew
+    if np.any(steps <= 0):  # not made by sketch_text: terms out of order
+        return [sketch_cosine(vector, other) for other in others]
+    at = np.minimum(np.searchsorted(sorted_terms, other_terms), len(sorted_terms) - 1)
+    matched = np.flatnonzero(sorted_terms[at] == other_terms)
+    # Each segment's matches are in ascending term order, as np.intersect1d pairs them, so each
+    # dot sums the same float32 products in the same order as a pair-by-pair cosine.
+    mine, theirs = weights[order[at[matched]]], other_weights[matched]
+    starts = np.searchsorted(matched, bounds).tolist()
+    return [
+        min(1.0, max(0.0, float(np.dot(mine[start:end], theirs[start:end]))))
+        for start, end in itertools.pairwise(starts)
+    ]
 
 
 def _pack_vector(counts: dict[str, int], infos: dict[str, _TermInfo], max_terms: int) -> bytes:
-    weights = {norm: (1.0 + math.log(count)) * infos[norm].idf for norm, count in counts.items()}
-    if len(weights) > max_terms:
-        weights = dict(heapq.nlargest(max_terms, weights.items(), key=lambda item: item[1]))
-    hashes = np.fromiter((infos[norm].hash for norm in weights), dtype=np.uint32, count=len(weights))
-    values = np.fromiter(weights.values(), dtype=np.float64, count=len(weights))
+    size = len(counts)
+    frequencies = np.fromiter(map(_log_count, counts.values()), dtype=np.float64, count=size)
+    weights = frequencies * np.fromiter((infos[norm].idf for norm in counts), dtype=np.float64, count=size)
+    hashes = np.fromiter((infos[norm].hash for norm in counts), dtype=np.uint32, count=size)
+    if size > max_terms:
+        # The heaviest terms, the earliest first among equal weights (as heapq.nlargest picks).
+        heaviest = np.argsort(-weights, kind="stable")[:max_terms]
+        weights, hashes = weights[heaviest], hashes[heaviest]
     # Two terms of one text rarely share a crc32; when they do their weights add up.
     terms, inverse = np.unique(hashes, return_inverse=True)
-    summed = np.bincount(inverse, weights=values, minlength=len(terms)).astype(np.float64)
+    summed = np.bincount(inverse, weights=weights, minlength=len(terms)).astype(np.float64)
     norm = float(np.linalg.norm(summed))
     if norm > 0:
         summed /= norm
     return terms.astype("<u4").tobytes() + summed.astype("<f2").tobytes()
+
+
+@cache
+def _log_count(count: int) -> float:
+    """Sublinear term frequency, 1 + ln(count) (math.log: the same float wherever numpy's differs)."""
+    return 1.0 + math.log(count)
 
 
 def _unpack_vector(packed: bytes) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.float32]]:

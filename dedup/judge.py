@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from dedup.candidates import Sketch, is_close, sketch_cosines, term_key_count
 from dedup.compare import compare
@@ -46,10 +48,11 @@ class PendingBatch:
 
     def matches(self, keys: Iterable[str], min_shared: int, limit: int) -> list[tuple[int, IndexRecord]]:
         """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`."""
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()
         for key in set(keys):
-            for position in self.items_by_key.get(key, ()):
-                shared[position] = shared.get(position, 0) + 1
+            positions = self.items_by_key.get(key)
+            if positions is not None:
+                shared.update(positions)
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
         return [(count, self.entries[pos].record) for count, pos in found[:limit]]
 
@@ -122,13 +125,24 @@ def _candidates_sharing(
     A store that can drop the others before ranking (SqliteStore) does so; for the rest the
     filter runs after the cut, which gives the same answer: it keeps a prefix of the ranking.
     """
-    if isinstance(index, SharedKeySearch):
+    if _searches_by_share(index):
         return index.candidates_sharing(keys, limit, min_shared, max_key_items)
     return [
         (item_id, shared)
         for item_id, shared in index.candidates(keys, limit, max_key_items)
         if shared >= min_shared
     ]
+
+
+def _searches_by_share(index: CandidateView) -> TypeGuard[SharedKeySearch]:
+    return _type_searches_by_share(type(index))
+
+
+@functools.cache
+def _type_searches_by_share(kind: type) -> bool:
+    # isinstance against a runtime Protocol inspects every member on every call; a type's answer
+    # does not change.
+    return issubclass(kind, SharedKeySearch)
 
 
 def compare_shortlist(
