@@ -55,6 +55,7 @@ from dedup.index.sqlite_store import SqliteStore
 from dedup.judge import shortlist
 from dedup.model import Document
 from dedup.normalize import normalize_word
+from dedup.profile_cache import ProfileCache
 from dedup.rarity import RARE_MAX_ZIPF, zipf
 from dedup.scan import ScanOptions, ScanTally, scan_entries
 from dedup.settings import DEFAULT_SETTINGS
@@ -246,6 +247,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     """Scan the stream a chunk at a time (as a file would be), timing wall clock and CPU."""
     options = ScanOptions(workers=workers)
     sketcher = Sketcher(options.candidates, workers)
+    profiles = ProfileCache(options.settings)  # one scan: shared by every chunk, as scan() does
     tally = ScanTally()
     derivatives: list[tuple[int, int, str]] = []  # (stream position, source, kind)
     candidate_hits: dict[int, tuple[bool, bool]] = {}
@@ -273,7 +275,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
                 derivatives.append((position, item.source, item.kind))
             wall, cpu = time.perf_counter(), time.process_time()
             documents = [item.document for item in chunk]
-            for step, flags in scan_entries(documents, "bench", store, options, sketcher):
+            for step, flags in scan_entries(documents, "bench", store, options, sketcher, profiles):
                 tally.add(step)
                 flagged.update(f"{f.item.id}<-{f.source.id}" for f in flags)
                 flagged.update(f"{f.source.id}<-{f.item.id}" for f in flags)

@@ -13,7 +13,8 @@ from dedup.candidates import Sketch, is_close, sketch_cosines, term_key_count
 from dedup.compare import compare
 from dedup.index.base import IndexRecord, SharedKeySearch
 from dedup.model import Document, Flag, ItemRef
-from dedup.profile import Profile, profile_document
+from dedup.profile import Profile
+from dedup.profile_cache import ProfileCache
 from dedup.shared_index import CandidateView
 
 if TYPE_CHECKING:
@@ -64,11 +65,16 @@ class PendingBatch:
 
 
 def judge_document(
-    document: Document, sketch: Sketch, index: CandidateView, batch: PendingBatch, options: ScanOptions
+    document: Document,
+    sketch: Sketch,
+    index: CandidateView,
+    batch: PendingBatch,
+    options: ScanOptions,
+    profiles: ProfileCache | None = None,
 ) -> Judged:
     """Compare a new item with its shortlist and make its index record."""
     chosen = shortlist(sketch, index, options, batch)
-    flags = compare_shortlist(document, sketch, chosen, options)
+    flags = compare_shortlist(document, sketch, chosen, options, profiles)
     record = IndexRecord(
         id=document.id,
         content_hash=sketch.content_hash,
@@ -146,12 +152,18 @@ def _type_searches_by_share(kind: type) -> bool:
 
 
 def compare_shortlist(
-    document: Document, sketch: Sketch, shortlist: list[IndexRecord], options: ScanOptions
+    document: Document,
+    sketch: Sketch,
+    shortlist: list[IndexRecord],
+    options: ScanOptions,
+    profiles: ProfileCache | None = None,
 ) -> tuple[Flag, ...]:
     """Compare `document` with each shortlisted record and return a Flag for each derivation."""
     if not shortlist:
         return ()
-    item_profile = profile_document(document, options.settings)
+    is_usable = profiles is not None and profiles.settings == options.settings
+    cache = profiles if profiles is not None and is_usable else ProfileCache(options.settings)
+    item_profile = cache.profile(document)
     flags: list[Flag] = []
     seen_sources: set[str] = set()
     for record in shortlist:
@@ -160,7 +172,7 @@ def compare_shortlist(
         source = Document(
             id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
         )
-        flag = _flag(item_profile, sketch.content_hash, profile_document(source, options.settings), record)
+        flag = _flag(item_profile, sketch.content_hash, cache.profile(source), record)
         if flag is not None:
             flags.append(flag)
             seen_sources.add(record.content_hash)

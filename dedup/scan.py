@@ -15,6 +15,7 @@ from dedup.fetch import fetch, is_url
 from dedup.index.base import IndexRecord, IndexStore
 from dedup.judge import PendingBatch, compare_shortlist, judge_document, shortlist
 from dedup.model import Document, Flag
+from dedup.profile_cache import ProfileCache
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.shared_index import DEFAULT_QUEUE_SETTINGS, CandidateView, QueueSettings, SharedIndex
 from dedup.sketcher import Sketcher
@@ -140,10 +141,11 @@ def scan(
         yield from _scan_shared(source_list, index, options, report)
         return
     yield from _emit(index, _pending_flags(index))
+    profiles = ProfileCache(options.settings)  # one for the whole scan: sources recur across files
     with Sketcher(options.candidates, options.workers) as sketcher:
         while True:
             for source in source_list:
-                yield from _emit(index, _scan_source(source, index, options, report, sketcher))
+                yield from _emit(index, _scan_source(source, index, options, report, sketcher, profiles))
             if options.watch_interval_s is None:
                 return
             time.sleep(options.watch_interval_s)
@@ -155,6 +157,7 @@ def scan_entries(
     index: IndexStore,
     options: ScanOptions = ScanOptions(),
     sketcher: Sketcher | None = None,
+    profiles: ProfileCache | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     """Flag and index already-read entries; errors pass through as steps.
 
@@ -164,6 +167,7 @@ def scan_entries(
     """
     batch = PendingBatch()
     sketches = sketcher or Sketcher(options.candidates)
+    profiles = profiles or ProfileCache(options.settings)
     for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size):
         if isinstance(entry, DedupError):
             yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
@@ -171,7 +175,7 @@ def scan_entries(
         if entry.id in batch.ids or index.get(entry.id) is not None:
             yield ScanStep(source, entry.id, is_new=False), ()
             continue
-        batch.append(judge_document(entry, sketch(), index, batch, options))
+        batch.append(judge_document(entry, sketch(), index, batch, options, profiles))
         if len(batch.entries) >= options.batch_size:
             yield from _commit(batch, source, index)
     yield from _commit(batch, source, index)
@@ -220,17 +224,22 @@ def _scan_source(
     options: ScanOptions,
     report: Callable[[ScanStep], None],
     sketcher: Sketcher,
+    profiles: ProfileCache,
 ) -> Iterator[Flag]:
-    for step, flags in _read_and_scan(source, index, options, sketcher):
+    for step, flags in _read_and_scan(source, index, options, sketcher, profiles):
         report(step)
         yield from flags
 
 
 def _read_and_scan(
-    source: str, index: IndexStore, options: ScanOptions, sketcher: Sketcher | None = None
+    source: str,
+    index: IndexStore,
+    options: ScanOptions,
+    sketcher: Sketcher | None = None,
+    profiles: ProfileCache | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     if is_url(source):
-        yield from _scan_url(source, index, options, sketcher)
+        yield from _scan_url(source, index, options, sketcher, profiles)
         return
     root = Path(source)
     if not root.exists():
@@ -240,13 +249,17 @@ def _read_and_scan(
         stamp = _file_stamp(path)
         if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
             continue  # read whole before, unchanged since
-        yield from scan_entries(read_file(path), str(path), index, options, sketcher)
+        yield from scan_entries(read_file(path), str(path), index, options, sketcher, profiles)
         if stamp is not None:
             index.checkpoint(_FILE + str(path), stamp)
 
 
 def _scan_url(
-    url: str, index: IndexStore, options: ScanOptions, sketcher: Sketcher | None
+    url: str,
+    index: IndexStore,
+    options: ScanOptions,
+    sketcher: Sketcher | None,
+    profiles: ProfileCache | None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     etag, last_modified = _validators(index.last_checkpoint(_URL + url))
     try:
@@ -257,7 +270,7 @@ def _scan_url(
     if not result.is_modified:
         return
     entries = parse_body(result.body, url, result.content_type)
-    yield from scan_entries(entries, url, index, options, sketcher)
+    yield from scan_entries(entries, url, index, options, sketcher, profiles)
     index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
 
 
@@ -290,6 +303,7 @@ def _scan_shared(
     """
     # Reading only queues items, so there is nothing to gain from holding them in a batch.
     reading = replace(options, batch_size=1)
+    profiles = ProfileCache(options.settings)
 
     def read(view: IndexStore) -> Iterator[None]:
         for source in sources:
@@ -303,7 +317,7 @@ def _scan_shared(
         )
         sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
         chosen = shortlist(sketch, view, options)
-        flags = compare_shortlist(document, sketch, chosen, options)
+        flags = compare_shortlist(document, sketch, chosen, options, profiles)
         report(
             ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)
         )
