@@ -1,7 +1,7 @@
 """Benchmark scan at scale: docs/s with N indexed, index size, peak RSS, candidate recall vs brute force.
 
 Usage:
-    python benchmarks/bench_scan.py [--size 5000] [--seed 7] [--derivative-share 0.005]
+    python benchmarks/bench_scan.py [--size 5000] [--seed 7] [--derivative-share 0.005] [--one-pass]
     python benchmarks/bench_scan.py --size 100000          # the realistic run (several minutes)
 
 The corpus: the 2,225 BBC articles (../shared/corpora/bbc) first, then a stream grown to --size:
@@ -13,8 +13,10 @@ The corpus: the 2,225 BBC articles (../shared/corpora/bbc) first, then a stream 
     altered; names kept: almost no 5-word shingles survive), light edits, partial reuse (half the
     sentences woven into other material), and exact copies.
 Everything runs in this process on the same generated items, with fixed seeds:
-  1. scan: dedup.scan.scan_entries into a fresh SqliteStore; docs/s overall and over the last
-     tenth (with --size * 0.9 indexed), index size on disk, peak RSS (ru_maxrss) after the scan;
+  1. scan: dedup.scan.scan_entries into a fresh SqliteStore, 1,000 items a call (or with
+     --one-pass, one call over the stream written to a JSONL file, as `dedup scan` reads a file);
+     docs/s overall and over the last tenth (with --size * 0.9 indexed), index size on disk,
+     peak RSS (ru_maxrss) after the scan;
   2. brute force: TF-IDF (scikit-learn, sublinear tf, English stop words) of every item, cosine of
      each derivative with every earlier item; it "finds" the source when it ranks in the top 10;
   3. naive datasketch: MinHash Jaccard of 5-word shingles (128 permutations) of each derivative pair,
@@ -243,6 +245,83 @@ def _chunks(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
+def run_scan_one_pass(items: Iterator[Item], path: Path, size: int, workers: int) -> dict[str, Any]:
+    """Scan the stream as `dedup scan stream.jsonl` would: one pass, one sketching pipeline.
+
+    The stream is written to a JSONL file first (generating it is not timed); the timed pass
+    reads that file, scans it, and closes the store (which writes the postings held back).
+    Candidate-recall lookups for derivatives run as each derivative is read, against the index
+    of that moment, and their time is taken out of the figures.
+    """
+    options = ScanOptions(workers=workers)
+    stream_path = path.with_suffix(".jsonl")
+    derivatives: list[tuple[int, int, str]] = []  # (stream position, source, kind)
+    ids: list[str] = []
+    with stream_path.open("w", encoding="utf-8") as out:
+        for position, item in enumerate(items):
+            ids.append(item.document.id)
+            if item.source is not None:
+                derivatives.append((position, item.source, item.kind))
+            document = item.document
+            out.write(json.dumps({"id": document.id, "title": document.title, "text": document.text}) + "\n")
+    wanted = {position: source for position, source, _ in derivatives}
+    candidate_hits: dict[int, tuple[bool, bool]] = {}
+    flagged: set[str] = set()
+    tally = ScanTally()
+    store = SqliteStore(path, SignatureSettings.from_settings(DEFAULT_SETTINGS))
+    lookup_s = [0.0, 0.0]  # wall, CPU spent on recall lookups, not part of the scan
+
+    def read() -> Iterator[Document]:
+        with stream_path.open(encoding="utf-8") as lines:
+            for position, line in enumerate(lines):
+                row = json.loads(line)
+                document = Document(id=row["id"], text=row["text"], title=row["title"])
+                if position in wanted:
+                    wall, cpu = time.perf_counter(), time.process_time()
+                    sketch = sketch_text(document.text, options.candidates)
+                    listed = store.candidates(sketch.keys, options.candidates.limit, options.max_key_items)
+                    source_id = ids[wanted[position]]
+                    in_list = any(item_id == source_id for item_id, _ in listed)
+                    in_shortlist = any(r.id == source_id for r in shortlist(sketch, store, options))
+                    candidate_hits[position] = (in_list, in_shortlist)
+                    lookup_s[0] += time.perf_counter() - wall
+                    lookup_s[1] += time.process_time() - cpu
+                yield document
+
+    tail_from = int(size * 0.9)
+    tail_start: tuple[float, float, float, float] | None = None
+    wall, cpu = time.perf_counter(), time.process_time()
+    with Sketcher(options.candidates, workers) as sketcher:
+        profiles = ProfileCache(options.settings)
+        for step, flags in scan_entries(read(), "bench", store, options, sketcher, profiles):
+            tally.add(step)
+            flagged.update(f"{f.item.id}<-{f.source.id}" for f in flags)
+            flagged.update(f"{f.source.id}<-{f.item.id}" for f in flags)
+            if tally.read == tail_from:
+                tail_start = (time.perf_counter(), time.process_time(), lookup_s[0], lookup_s[1])
+            if tally.read % 10_000 == 0:
+                so_far = time.perf_counter() - wall - lookup_s[0]
+                print(f"  ... {tally.read} items, {tally.read / so_far:.0f} docs/s so far", file=sys.stderr)
+    store.close()
+    end_wall, end_cpu = time.perf_counter(), time.process_time()
+    assert tail_start is not None
+    size_mb = sum(file.stat().st_size for file in path.parent.glob(path.name + "*")) / 1e6
+    return {
+        "wall_s": end_wall - wall - lookup_s[0],
+        "cpu_s": end_cpu - cpu - lookup_s[1],
+        "tail_wall_s": end_wall - tail_start[0] - (lookup_s[0] - tail_start[2]),
+        "tail_cpu_s": end_cpu - tail_start[1] - (lookup_s[1] - tail_start[3]),
+        "tail": size - tail_from,
+        "index_mb": size_mb,
+        "rss_mb": peak_rss_mb(),
+        "derivatives": derivatives,
+        "hits": candidate_hits,
+        "flagged": flagged,
+        "ids": ids,
+        "summary": tally.summary(),
+    }
+
+
 def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict[str, Any]:
     """Scan the stream a chunk at a time (as a file would be), timing wall clock and CPU."""
     options = ScanOptions(workers=workers)
@@ -349,6 +428,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--derivative-share", type=float, default=0.005)
     parser.add_argument("--workers", type=int, default=2, help="sketching processes (ScanOptions.workers)")
+    parser.add_argument(
+        "--one-pass",
+        action="store_true",
+        help="scan the stream from a JSONL file in one pass, as `dedup scan` does (default: chunks)",
+    )
     args = parser.parse_args()
     size = max(args.size, 2300)
     load_before = f"{os.getloadavg()[0]:.1f}"
@@ -357,7 +441,8 @@ def main() -> None:
         sketch_text(_.document.text)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.sqlite"
-        result = run_scan(stream(generator, size, args.derivative_share, args.seed), path, size, args.workers)
+        scan_run = run_scan_one_pass if args.one_pass else run_scan
+        result = scan_run(stream(generator, size, args.derivative_share, args.seed), path, size, args.workers)
     derivatives = result["derivatives"]
     found, fit_s, query_s = brute_force(generator, size, args.derivative_share, args.seed, derivatives)
     jaccard = shingle_jaccard(generator, size, args.derivative_share, args.seed, derivatives)
@@ -381,7 +466,8 @@ def main() -> None:
         )
     summary = result["summary"]
     item_ms = 1000 * result["wall_s"] / size
-    print(f"# bench_scan: {size} items ({len(derivatives)} derivatives), seed {args.seed}")
+    mode = "one pass over a JSONL file, close included" if args.one_pass else f"chunks of {_CHUNK}"
+    print(f"# bench_scan: {size} items ({len(derivatives)} derivatives), seed {args.seed}, {mode}")
     print(
         f"# python {platform.python_version()}, numpy {version('numpy')},"
         f" scikit-learn {version('scikit-learn')}, datasketch {version('datasketch')},"
