@@ -30,7 +30,7 @@ REWRITE = (
 )
 POLISHED = (
     "Riverside Hospital will open its first ward in May, the health board said on Monday. "
-    '"We are well ahead of plan, and our earliest patients should arrive before the summer," said '
+    '"Work is moving faster than planned, and our earliest patients could come in before the summer," said '
     "chief executive Maria Lopez. " + BACKGROUND
 )
 
