@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeGuard
+from itertools import chain
+from typing import TYPE_CHECKING, TypeGuard, cast
 
-from dedup.candidates import Sketch, is_close, sketch_cosines, term_key_count
+from dedup.candidates import CandidateSettings, Sketch, is_close, sketch_cosines, term_key_count
 from dedup.compare import compare
-from dedup.index.base import IndexRecord, SharedKeySearch
+from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
 from dedup.model import Document, Flag, ItemRef
 from dedup.profile import Profile
 from dedup.profile_cache import ProfileCache
@@ -49,11 +50,8 @@ class PendingBatch:
 
     def matches(self, keys: Iterable[str], min_shared: int, limit: int) -> list[tuple[int, IndexRecord]]:
         """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`."""
-        shared: Counter[int] = Counter()
-        for key in set(keys):
-            positions = self.items_by_key.get(key)
-            if positions is not None:
-                shared.update(positions)
+        held = map(self.items_by_key.get, set(keys))
+        shared = Counter(chain.from_iterable(positions for positions in held if positions))
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
         return [(count, self.entries[pos].record) for count, pos in found[:limit]]
 
@@ -106,21 +104,72 @@ def shortlist(
             (shared, record.id, record) for shared, record in batch.matches(sketch.keys, floor, stage.limit)
         )
     found.sort(key=lambda entry: (-entry[0], entry[1]))
-    matches: list[tuple[int, IndexRecord]] = []
-    for shared, item_id, in_batch in found[: stage.limit]:
-        record = in_batch or index.get(item_id)
-        if record is not None:
-            matches.append((shared, record))
+    top = found[: stage.limit]
+    records: dict[str, IndexRecord | None] = {}
+    signatures = _signatures(index, [item_id for _, item_id, in_batch in top if in_batch is None], records)
+
+    def record_of(item_id: str) -> IndexRecord | None:
+        # Texts are read only for the candidates that need more than a signature.
+        if item_id not in records:
+            records[item_id] = index.get(item_id)
+        return records[item_id]
+
+    # (shared keys, id, content hash, signature) of each candidate still indexed.
+    matches: list[tuple[int, str, str, bytes]] = []
+    for shared, item_id, in_batch in top:
+        if in_batch is not None:
+            records[item_id] = in_batch
+            matches.append((shared, item_id, in_batch.content_hash, in_batch.signature))
+        elif item_id in signatures:
+            matches.append((shared, item_id, *signatures[item_id]))
     key_count = term_key_count(sketch.keys)
     # An exact copy outranks everything; the rest are ranked by sketch cosine.
-    scored = [(2.0, record) for _, record in matches if record.content_hash == sketch.content_hash]
-    sketched = [(shared, record) for shared, record in matches if record.content_hash != sketch.content_hash]
-    cosines = sketch_cosines(sketch.vector, [record.signature for _, record in sketched])
-    for (shared, record), similarity in zip(sketched, cosines, strict=True):
-        if is_close(similarity, shared, key_count, _term_keys(record), stage):
-            scored.append((similarity, record))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].id))
-    return [record for _, record in scored[: options.max_compares]]
+    scored = [(2.0, item_id) for _, item_id, digest, _ in matches if digest == sketch.content_hash]
+    sketched = [
+        (shared, item_id, vector)
+        for shared, item_id, digest, vector in matches
+        if digest != sketch.content_hash
+    ]
+    cosines = sketch_cosines(sketch.vector, [vector for _, _, vector in sketched])
+    for (shared, item_id, _), similarity in zip(sketched, cosines, strict=True):
+        if _is_close(similarity, shared, key_count, item_id, record_of, stage):
+            scored.append((similarity, item_id))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    chosen = (record_of(item_id) for _, item_id in scored[: options.max_compares])
+    return [record for record in chosen if record is not None]
+
+
+def _is_close(
+    similarity: float,
+    shared: int,
+    key_count: int,
+    item_id: str,
+    record_of: Callable[[str], IndexRecord | None],
+    stage: CandidateSettings,
+) -> bool:
+    """Tell `is_close`'s answer, reading the candidate's keys only when the cosine leaves it open."""
+    if similarity >= stage.sure_cosine:
+        return True
+    if similarity < min(stage.min_cosine, stage.floor_cosine):
+        return False
+    record = record_of(item_id)
+    return record is not None and is_close(similarity, shared, key_count, _term_keys(record), stage)
+
+
+def _signatures(
+    index: CandidateView, item_ids: list[str], records: dict[str, IndexRecord | None]
+) -> dict[str, tuple[str, bytes]]:
+    """Return (content hash, signature) by id; from whole records (kept in `records`) if no lighter way."""
+    if not item_ids:
+        return {}
+    if _type_has(type(index), SignatureLookup):
+        return cast(SignatureLookup, index).signatures(item_ids)
+    found = {}
+    for item_id in item_ids:
+        record = records[item_id] = index.get(item_id)
+        if record is not None:
+            found[item_id] = (record.content_hash, record.signature)
+    return found
 
 
 def _candidates_sharing(
@@ -141,14 +190,14 @@ def _candidates_sharing(
 
 
 def _searches_by_share(index: CandidateView) -> TypeGuard[SharedKeySearch]:
-    return _type_searches_by_share(type(index))
+    return _type_has(type(index), SharedKeySearch)
 
 
 @functools.cache
-def _type_searches_by_share(kind: type) -> bool:
+def _type_has(kind: type, capability: type) -> bool:
     # isinstance against a runtime Protocol inspects every member on every call; a type's answer
     # does not change.
-    return issubclass(kind, SharedKeySearch)
+    return issubclass(kind, capability)
 
 
 def compare_shortlist(

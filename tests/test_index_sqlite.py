@@ -111,3 +111,15 @@ def test_a_failed_batch_commits_nothing(tmp_path: Path) -> None:
         with pytest.raises(IndexStoreError, match=str(path)):
             store.add_many([(_record("a"), []), (bad, [])])
         assert store.get("a") is None
+
+
+def test_signatures_are_those_of_the_indexed_records_and_skip_unknown_ids(tmp_path: Path) -> None:
+    with open_index(tmp_path / "index.sqlite") as store:
+        assert isinstance(store, SqliteStore)
+        store.add(IndexRecord("a", "hash-a", "text a", None, None, None, ("t:x",), b"sig-a"))
+        store.add(IndexRecord("b", "hash-b", "text b", None, None, None, ("t:y",), b"sig-b"))
+        assert store.signatures(["b", "missing", "a"]) == {
+            "a": ("hash-a", b"sig-a"),
+            "b": ("hash-b", b"sig-b"),
+        }
+        assert store.signatures([]) == {}

@@ -164,3 +164,12 @@ class SharedKeySearch(Protocol):
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys."""
         ...
+
+
+@runtime_checkable
+class SignatureLookup(Protocol):
+    """A store that can hand out items' sketch signatures without reading (or decompressing) their texts."""
+
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """Return (content hash, signature) by item id, for each of `item_ids` that is indexed."""
+        ...

@@ -234,6 +234,15 @@ class SqliteStore(ClosesOnExit):
         )
         return read_record(rows[0], self.path) if rows else None
 
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
+        """Return (content hash, signature) by item id, for each of `item_ids` that is indexed.
+
+        A shortlist ranks its candidates by these alone; only the few it keeps need `get`, whose
+        body (zlib, JSON) costs several times the row lookup.
+        """
+        rows = self._select_in("SELECT id, content_hash, signature FROM items WHERE id", item_ids)
+        return {str(item_id): (str(digest), bytes(signature)) for item_id, digest, signature in rows}
+
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
     ) -> list[tuple[str, int]]:
