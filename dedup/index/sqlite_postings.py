@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import heapq
 import sys
-from collections import Counter
+from array import array
 from collections.abc import Iterable
-from itertools import chain
+
+import numpy as np
 
 
 class PostingsMirror:
@@ -26,7 +27,8 @@ class PostingsMirror:
         self.flushed_through = flushed_through
         self.last_seq = flushed_through
         self.pending: list[tuple[int, tuple[int, ...]]] = []
-        self._items_by_key: dict[int, list[int]] = {}
+        # Item numbers as 64-bit arrays: a lookup joins them into one numpy array to count.
+        self._items_by_key: dict[int, array[int]] = {}
         self._ids: dict[int, str] = {}
 
     def add_item(self, seq: int, item_id: str, hashed_keys: Iterable[int]) -> None:
@@ -49,7 +51,7 @@ class PostingsMirror:
     def _add_posting(self, key: int, seq: int) -> None:
         items = self._items_by_key.get(key)
         if items is None:
-            self._items_by_key[key] = [seq]
+            self._items_by_key[key] = array("q", (seq,))
         else:
             items.append(seq)
 
@@ -59,8 +61,10 @@ class PostingsMirror:
 
     def mark_flushed(self, through: int) -> None:
         """Forget the pending items numbered up to `through`: their postings are committed."""
-        self.flushed_through = max(self.flushed_through, through)
-        self.pending = [(seq, keys) for seq, keys in self.pending if seq > self.flushed_through]
+        if through <= self.flushed_through:
+            return  # nothing newly written: most batches of a scan
+        self.flushed_through = through
+        self.pending = [(seq, keys) for seq, keys in self.pending if seq > through]
 
     def rank(
         self, hashed_keys: set[int], limit: int, min_shared: int, max_key_items: int | None
@@ -69,10 +73,15 @@ class PostingsMirror:
 
         Most shared first, ties by id; keys held by more than `max_key_items` items are skipped.
         """
-        found = map(self._items_by_key.get, hashed_keys)
         bound = sys.maxsize if max_key_items is None else max_key_items
-        # One Counter over every posting list: Counter.update costs microseconds a call.
-        shared = Counter(chain.from_iterable(items for items in found if items and len(items) <= bound))
+        held = [items for items in map(self._items_by_key.get, hashed_keys) if items and len(items) <= bound]
+        if not held:
+            return []
+        # Counted in numpy: a Counter over the postings costs about twice as much at 100,000 items.
+        seqs, counts = np.unique(np.frombuffer(b"".join(held), dtype=np.int64), return_counts=True)
+        kept = counts >= min_shared
         ids = self._ids
-        ranked = [(-count, ids[seq]) for seq, count in shared.items() if count >= min_shared]
+        ranked = [
+            (-count, ids[seq]) for seq, count in zip(seqs[kept].tolist(), counts[kept].tolist(), strict=True)
+        ]
         return [(item_id, -negated) for negated, item_id in heapq.nsmallest(limit, ranked)]
