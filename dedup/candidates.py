@@ -10,7 +10,7 @@ import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import numpy as np
@@ -66,6 +66,9 @@ class Sketch:
     content_hash: str
     keys: tuple[str, ...]
     vector: bytes
+    # The index store's encoding of the text and keys, when a sketching worker made it (see
+    # dedup.index.base.BodyPacker); None means the store encodes them itself.
+    packed_body: bytes | None = field(default=None, compare=False, repr=False)
 
 
 def content_hash(text: str) -> str:

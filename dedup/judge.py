@@ -82,6 +82,7 @@ def judge_document(
         published=document.published,
         keys=sketch.keys,
         signature=sketch.vector,
+        packed_body=sketch.packed_body,
     )
     return Judged(record, flags, len(chosen))
 

@@ -12,7 +12,7 @@ from dedup.distributed import consumer_name, scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
-from dedup.index.base import IndexRecord, IndexStore
+from dedup.index.base import BodyPacker, IndexRecord, IndexStore
 from dedup.judge import PendingBatch, compare_shortlist, judge_document, shortlist
 from dedup.model import Document, Flag
 from dedup.profile_cache import ProfileCache
@@ -168,7 +168,8 @@ def scan_entries(
     batch = PendingBatch()
     sketches = sketcher or Sketcher(options.candidates)
     profiles = profiles or ProfileCache(options.settings)
-    for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size):
+    pack = index.pack_body if isinstance(index, BodyPacker) else None
+    for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size, pack):
         if isinstance(entry, DedupError):
             yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
             continue

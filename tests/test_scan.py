@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
@@ -201,6 +202,18 @@ def test_sketching_in_worker_processes_gives_the_same_flags(tmp_path: Path) -> N
     assert pooled == alone
     assert len(alone) == 4
     assert (tally.read, tally.skipped) == (11, 7)
+    # Bodies packed in the workers are the bytes the store packs itself.
+    assert _bodies(tmp_path / "two.sqlite") == _bodies(tmp_path / "one.sqlite")
+
+
+def _bodies(path: Path) -> dict[str, bytes]:
+    connection = sqlite3.connect(path)
+    try:
+        return {
+            str(item_id): bytes(body) for item_id, body in connection.execute("SELECT id, body FROM items")
+        }
+    finally:
+        connection.close()
 
 
 def test_a_derivative_of_a_text_filed_twice_is_flagged_once(tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
@@ -37,6 +37,8 @@ class IndexRecord:
     published: datetime | None
     keys: tuple[str, ...]
     signature: bytes
+    # The store's own encoding of `text` and `keys`, made ahead by its `BodyPacker.pack_body`.
+    packed_body: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,4 +174,14 @@ class SignatureLookup(Protocol):
 
     def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """Return (content hash, signature) by item id, for each of `item_ids` that is indexed."""
+        ...
+
+
+@runtime_checkable
+class BodyPacker(Protocol):
+    """A store whose item bodies a pure function encodes, so sketching workers can encode them ahead."""
+
+    @property
+    def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
+        """The module-level function turning (text, keys) into the stored body."""
         ...

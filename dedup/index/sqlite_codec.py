@@ -21,7 +21,8 @@ BODY_ERRORS = (zlib.error, ValueError, TypeError, UnicodeDecodeError)
 def item_row(record: IndexRecord) -> tuple[object, ...]:
     """Return (id, content_hash, title, url, published, body, signature) for an items row."""
     published = record.published.isoformat() if record.published else None
-    body = pack_body(record.text, record.keys)
+    # Packed ahead by a sketching worker with pack_body itself, from the same text and keys.
+    body = record.packed_body if record.packed_body is not None else pack_body(record.text, record.keys)
     return (record.id, record.content_hash, record.title, record.url, published, body, record.signature)
 
 

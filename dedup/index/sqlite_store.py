@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError, IndexStoreError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, encode_flag
-from dedup.index.sqlite_codec import BODY_ERRORS, item_row, key_hash, read_record, unpack_body
+from dedup.index.sqlite_codec import BODY_ERRORS, item_row, key_hash, pack_body, read_record, unpack_body
 from dedup.index.sqlite_connection import Transaction, connect, translate
 from dedup.index.sqlite_postings import PostingsMirror
 from dedup.model import Flag
@@ -233,6 +233,11 @@ class SqliteStore(ClosesOnExit):
             (item_id,),
         )
         return read_record(rows[0], self.path) if rows else None
+
+    @property
+    def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
+        """The function that encodes an item's text and keys into its body (zlib-compressed JSON)."""
+        return pack_body
 
     def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
         """Return (content hash, signature) by item id, for each of `item_ids` that is indexed.
