@@ -305,21 +305,14 @@ def run_scan_one_pass(items: Iterator[Item], path: Path, size: int, workers: int
     store.close()
     end_wall, end_cpu = time.perf_counter(), time.process_time()
     assert tail_start is not None
-    size_mb = sum(file.stat().st_size for file in path.parent.glob(path.name + "*")) / 1e6
-    return {
+    timings = {
         "wall_s": end_wall - wall - lookup_s[0],
         "cpu_s": end_cpu - cpu - lookup_s[1],
         "tail_wall_s": end_wall - tail_start[0] - (lookup_s[0] - tail_start[2]),
         "tail_cpu_s": end_cpu - tail_start[1] - (lookup_s[1] - tail_start[3]),
         "tail": size - tail_from,
-        "index_mb": size_mb,
-        "rss_mb": peak_rss_mb(),
-        "derivatives": derivatives,
-        "hits": candidate_hits,
-        "flagged": flagged,
-        "ids": ids,
-        "summary": tally.summary(),
     }
+    return scan_figures(timings, path, derivatives, candidate_hits, flagged, ids, tally)
 
 
 def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict[str, Any]:
@@ -367,17 +360,33 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     finally:
         sketcher.close()
         store.close()
-    size_mb = sum(file.stat().st_size for file in path.parent.glob(path.name + "*")) / 1e6
-    return {
+    timings = {
         "wall_s": wall_s,
         "cpu_s": cpu_s,
         "tail_wall_s": tail_wall_s,
         "tail_cpu_s": tail_cpu_s,
         "tail": tail,
+    }
+    return scan_figures(timings, path, derivatives, candidate_hits, flagged, ids, tally)
+
+
+def scan_figures(
+    timings: dict[str, float],
+    path: Path,
+    derivatives: list[tuple[int, int, str]],
+    hits: dict[int, tuple[bool, bool]],
+    flagged: set[str],
+    ids: list[str],
+    tally: ScanTally,
+) -> dict[str, Any]:
+    """One scan's figures, whichever way the stream was fed: timings, index size, peak RSS, results."""
+    size_mb = sum(file.stat().st_size for file in path.parent.glob(path.name + "*")) / 1e6
+    return {
+        **timings,
         "index_mb": size_mb,
         "rss_mb": peak_rss_mb(),
         "derivatives": derivatives,
-        "hits": candidate_hits,
+        "hits": hits,
         "flagged": flagged,
         "ids": ids,
         "summary": tally.summary(),
