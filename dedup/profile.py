@@ -70,7 +70,8 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
     norms = [token.norm for token in tokens]
     shingles = minhash.shingle_hashes(norms, settings.shingle_words)
     quotes = quote_spans(text)
-    quoted = _quoted_token_flags(tokens, quotes)
+    token_quotes = _token_quotes(tokens, quotes)
+    quoted = tuple(quote is not None for quote in token_quotes)
     content_by_sentence = [
         [norm for norm in norms[first:last] if is_content_word(norm)] for first, last in sentence_tokens
     ]
@@ -107,7 +108,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         word_count=len(tokens),
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
-        quotations=_quotations(norms, tokens, quotes, sentence_tokens),
+        quotations=_quotations(norms, token_quotes, len(quotes), sentence_tokens),
     )
 
 
@@ -141,41 +142,37 @@ def _narrative_shingle_starts(
     return starts
 
 
-def _quoted_token_flags(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> tuple[bool, ...]:
-    """Flag each token that lies inside a direct quotation."""
-    flags = []
+def _token_quotes(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> tuple[int | None, ...]:
+    """The direct quotation each token lies in, by index into `quotes`, or None outside them."""
+    inside: list[int | None] = []
     quote_index = 0
     for token in tokens:
         while quote_index < len(quotes) and quotes[quote_index].end <= token.span.start:
             quote_index += 1
-        inside = quote_index < len(quotes) and quotes[quote_index].start <= token.span.start
-        flags.append(inside)
-    return tuple(flags)
+        is_inside = quote_index < len(quotes) and quotes[quote_index].start <= token.span.start
+        inside.append(quote_index if is_inside else None)
+    return tuple(inside)
 
 
 def _quotations(
     norms: list[str],
-    tokens: tuple[Token, ...],
-    quotes: tuple[Span, ...],
+    token_quotes: tuple[int | None, ...],
+    quote_count: int,
     sentence_tokens: tuple[tuple[int, int], ...],
 ) -> tuple[Quotation, ...]:
     """Each direct quotation: its content words and the sentences it runs through."""
-    words: list[list[str]] = [[] for _ in quotes]
-    sentences: list[set[int]] = [set() for _ in quotes]
-    token_sentence = [
-        index for index, (first, last) in enumerate(sentence_tokens) for _ in range(first, last)
-    ]
-    quote_index = 0
-    for token_index, (norm, token) in enumerate(zip(norms, tokens, strict=True)):
-        while quote_index < len(quotes) and quotes[quote_index].end <= token.span.start:
-            quote_index += 1
-        if quote_index == len(quotes):
-            break
-        if quotes[quote_index].start <= token.span.start:
-            if token_index < len(token_sentence):
-                sentences[quote_index].add(token_sentence[token_index])
-            if is_content_word(norm):
-                words[quote_index].append(norm)
+    words: list[list[str]] = [[] for _ in range(quote_count)]
+    sentences: list[set[int]] = [set() for _ in range(quote_count)]
+    token_sentence: list[int | None] = [None] * len(norms)
+    for number, (first, last) in enumerate(sentence_tokens):
+        token_sentence[first:last] = [number] * (last - first)
+    for norm, quote_index, sentence_index in zip(norms, token_quotes, token_sentence, strict=True):
+        if quote_index is None:
+            continue
+        if sentence_index is not None:
+            sentences[quote_index].add(sentence_index)
+        if is_content_word(norm):
+            words[quote_index].append(norm)
     return tuple(
         Quotation(tuple(quotation), tuple(sorted(where)))
         for quotation, where in zip(words, sentences, strict=True)
