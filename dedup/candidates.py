@@ -173,32 +173,31 @@ def sketch_cosine(first: bytes, second: bytes) -> float:
 
 def sketch_cosines(vector: bytes, others: Sequence[bytes]) -> list[float]:
     """Return the sketch cosine of `vector` with each of `others`, in a few numpy calls for all."""
-    terms, weights = _unpack_vector(vector)
+    size = len(vector) // 6
     if not others:
         return []
-    if not len(terms):
+    if not size:
         return [0.0] * len(others)
-    order = np.argsort(terms, kind="stable")
-    sorted_terms = terms[order]
-    counts = [len(other) // 6 for other in others]
-    other_terms = np.frombuffer(b"".join(o[: 4 * n] for o, n in zip(others, counts, strict=True)), "<u4")
-    other_weights = np.frombuffer(
-        b"".join(o[4 * n : 6 * n] for o, n in zip(others, counts, strict=True)), "<f2"
-    ).astype(np.float32)
-    bounds = np.cumsum([0, *counts])
-    steps = np.diff(other_terms.astype(np.int64))
-    joins = bounds[1:-1] - 1
-    steps[joins[(joins >= 0) & (joins < len(steps))]] = 1  # a segment starts anew
-    if np.any(steps <= 0):  # not made by sketch_text: terms out of order
+    counts = [size, *(len(other) // 6 for other in others)]
+    packed = [vector, *others]
+    # All vectors in one array each for terms and weights: numpy's per-call cost dominates here.
+    terms = np.frombuffer(b"".join([p[: 4 * n] for p, n in zip(packed, counts, strict=True)]), "<u4")
+    halves = np.frombuffer(b"".join([p[4 * n : 6 * n] for p, n in zip(packed, counts, strict=True)]), "<f2")
+    bounds = list(itertools.accumulate(counts))
+    # Terms may only fall where a vector starts; anything else was not made by sketch_text.
+    descents = np.flatnonzero(terms[1:] <= terms[:-1]) + 1
+    if not set(descents.tolist()) <= set(bounds):
         return [sketch_cosine(vector, other) for other in others]
-    at = np.minimum(np.searchsorted(sorted_terms, other_terms), len(sorted_terms) - 1)
-    matched = np.flatnonzero(sorted_terms[at] == other_terms)
+    my_terms, other_terms = terms[:size], terms[size:]
+    at = my_terms.searchsorted(other_terms)
+    matched = np.flatnonzero(my_terms.take(at, mode="clip") == other_terms)
     # Each segment's matches are in ascending term order, as np.intersect1d pairs them, so each
     # dot sums the same float32 products in the same order as a pair-by-pair cosine.
-    mine, theirs = weights[order[at[matched]]], other_weights[matched]
-    starts = np.searchsorted(matched, bounds).tolist()
+    mine = halves.take(at[matched]).astype(np.float32)
+    theirs = halves[size:].take(matched).astype(np.float32)
+    starts = matched.searchsorted([0, *(bound - size for bound in bounds[1:])]).tolist()
     return [
-        min(1.0, max(0.0, float(np.dot(mine[start:end], theirs[start:end]))))
+        min(1.0, max(0.0, float(np.dot(mine[start:end], theirs[start:end])))) if end > start else 0.0
         for start, end in itertools.pairwise(starts)
     ]
 
