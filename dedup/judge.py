@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import TYPE_CHECKING, TypeGuard, cast
 
 from dedup.candidates import CandidateSettings, Sketch, is_close, sketch_cosines, term_key_count
@@ -50,8 +48,11 @@ class PendingBatch:
 
     def matches(self, keys: Iterable[str], min_shared: int, limit: int) -> list[tuple[int, IndexRecord]]:
         """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`."""
-        held = map(self.items_by_key.get, set(keys))
-        shared = Counter(chain.from_iterable(positions for positions in held if positions))
+        shared: dict[int, int] = {}
+        held = self.items_by_key.get
+        for key in set(keys):
+            for position in held(key) or ():
+                shared[position] = shared.get(position, 0) + 1
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
         return [(count, self.entries[pos].record) for count, pos in found[:limit]]
 

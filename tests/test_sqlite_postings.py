@@ -1,8 +1,9 @@
-"""SqliteStore's in-memory postings answer as the SQL tables would, in step with every writer."""
+"""SqliteStore's in-memory postings answer as its item rows say, in step with every writer."""
 
 from __future__ import annotations
 
 import sqlite3
+import struct
 import subprocess
 import sys
 from collections import Counter
@@ -12,17 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.errors import IndexStoreError
+from dedup.errors import IndexCorruptError, IndexStoreError
 from dedup.index.base import IndexRecord, SignatureSettings
-from dedup.index.sqlite_codec import key_hash
+from dedup.index.sqlite_codec import key_hash, pack_body
 from dedup.index.sqlite_store import SqliteStore
 from dedup.settings import Settings
 
 
-def _open(path: Path, postings_flush_items: int = 8192) -> SqliteStore:
-    return SqliteStore(
-        path, SignatureSettings.from_settings(Settings()), postings_flush_items=postings_flush_items
-    )
+def _open(path: Path) -> SqliteStore:
+    return SqliteStore(path, SignatureSettings.from_settings(Settings()))
 
 
 def _record(item_id: str, keys: tuple[str, ...]) -> IndexRecord:
@@ -44,30 +43,24 @@ def _expected(
     return ranked[: max(0, limit)]
 
 
-def _from_tables(
-    path: Path, keys: list[str], limit: int, min_shared: int = 1, max_key_items: int = 10**9
+def _from_rows(
+    path: Path, keys: list[str], limit: int, min_shared: int = 1, max_key_items: int | None = None
 ) -> list[tuple[str, int]]:
-    """What the committed postings tables say, in plain SQL on a connection of its own."""
-    hashed = sorted({key_hash(key) for key in keys})
-    if not hashed or limit <= 0:
-        return []
+    """What the committed item rows say, read on a connection of its own and inverted in plain Python."""
     connection = sqlite3.connect(path)
     try:
-        counts = connection.execute(
-            "SELECT COUNT(*) FROM key_counts AS k"
-            " WHERE k.items != (SELECT COUNT(*) FROM postings AS p WHERE p.key = k.key)"
-        ).fetchone()[0]
-        assert counts == 0, "key_counts disagrees with the postings"
-        rows = connection.execute(
-            "SELECT i.id, COUNT(*) AS shared FROM postings AS p"
-            " JOIN key_counts AS k ON k.key = p.key JOIN items AS i ON i.seq = p.item"
-            f" WHERE p.key IN ({','.join('?' * len(hashed))}) AND k.items <= ?"
-            " GROUP BY p.item HAVING shared >= ? ORDER BY shared DESC, i.id LIMIT ?",
-            (*hashed, max_key_items, min_shared, limit),
-        ).fetchall()
+        rows = connection.execute("SELECT id, key_hashes FROM items").fetchall()
     finally:
         connection.close()
-    return [(str(item_id), int(shared)) for item_id, shared in rows]
+    stored = {
+        str(item_id): {value for (value,) in struct.iter_unpack("<q", hashed)} for item_id, hashed in rows
+    }
+    holders = Counter(key for hashes in stored.values() for key in hashes)
+    wanted = {key_hash(key) for key in keys}
+    kept = {key for key in wanted if max_key_items is None or holders[key] <= max_key_items}
+    shared = [(item_id, len(kept & hashes)) for item_id, hashes in stored.items()]
+    ranked = sorted((pair for pair in shared if pair[1] >= max(1, min_shared)), key=lambda p: (-p[1], p[0]))
+    return ranked[: max(0, limit)]
 
 
 def test_items_another_connection_commits_are_found(tmp_path: Path) -> None:
@@ -84,7 +77,7 @@ def test_items_another_connection_commits_are_found(tmp_path: Path) -> None:
         assert ours.candidates(["t:x", "t:y", "t:z"], 10) == expected
         assert theirs.candidates(["t:x", "t:y", "t:z"], 10) == expected
         assert ours.candidates(["t:q"], 10) == [("e", 1)]
-    assert _from_tables(path, ["t:x", "t:y", "t:z"], 10) == expected  # written on close
+    assert _from_rows(path, ["t:x", "t:y", "t:z"], 10) == expected
 
 
 def test_a_reopened_index_finds_what_it_found_before(tmp_path: Path) -> None:
@@ -95,10 +88,10 @@ def test_a_reopened_index_finds_what_it_found_before(tmp_path: Path) -> None:
         before = store.candidates(keys, 5)
         sharing = store.candidates_sharing(keys, 5, 3, max_key_items=9)
     with _open(path) as store:
-        assert store.candidates(keys, 5) == before == _from_tables(path, keys, 5)
+        assert store.candidates(keys, 5) == before == _from_rows(path, keys, 5)
         assert store.candidates_sharing(keys, 5, 3, max_key_items=9) == sharing
     expected = [("item-11", 3), ("item-3", 3), ("item-7", 3)]
-    assert sharing == _from_tables(path, keys, 5, min_shared=3, max_key_items=9) == expected
+    assert sharing == _from_rows(path, keys, 5, min_shared=3, max_key_items=9) == expected
 
 
 def test_a_failed_batch_is_not_found_by_candidate_search(tmp_path: Path) -> None:
@@ -128,7 +121,7 @@ _KEYS = [f"t:{letter}" for letter in "abcdefg"]
     min_shared=st.integers(1, 4),
     max_key_items=st.integers(1, 12),
 )
-def test_two_writers_and_the_tables_always_agree(
+def test_two_writers_and_the_rows_always_agree(
     tmp_path_factory: pytest.TempPathFactory,
     writes: list[tuple[bool, list[str]]],
     query: list[str],
@@ -138,8 +131,7 @@ def test_two_writers_and_the_tables_always_agree(
 ) -> None:
     path = tmp_path_factory.mktemp("postings") / "index.sqlite"
     records: dict[str, tuple[str, ...]] = {}
-    # Both hold postings back and flush every few items, each at its own moments.
-    with _open(path, postings_flush_items=3) as first, _open(path, postings_flush_items=4) as second:
+    with _open(path) as first, _open(path) as second:
         first.candidates(query, 1)
         second.candidates(query, 1)
         for number, (by_first, keys) in enumerate(writes):
@@ -152,8 +144,7 @@ def test_two_writers_and_the_tables_always_agree(
             assert store.candidates_sharing(query, limit, min_shared, max_key_items) == _expected(
                 records, query, limit, min_shared, max_key_items
             )
-    # Closed, every posting held back is in the tables, each once.
-    assert _from_tables(path, query, limit, min_shared, max_key_items) == _expected(
+    assert _from_rows(path, query, limit, min_shared, max_key_items) == _expected(
         records, query, limit, min_shared, max_key_items
     )
 
@@ -165,8 +156,8 @@ from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
 from dedup.settings import Settings
 
-store = SqliteStore(Path(sys.argv[1]), SignatureSettings.from_settings(Settings()), postings_flush_items=7)
-store.candidates(["t:0"], 1)  # from here on postings are held in memory and written every 7 items
+store = SqliteStore(Path(sys.argv[1]), SignatureSettings.from_settings(Settings()))
+store.candidates(["t:0"], 1)  # from here on the postings are held in memory too
 for number in range(100_000):
     keys = tuple(f"t:{number % modulus}" for modulus in (3, 5, 11))
     store.add(IndexRecord(f"item-{number:05}", f"hash-{number}", "text", None, None, None, keys, b"sig"))
@@ -175,7 +166,7 @@ for number in range(100_000):
 """
 
 
-def test_postings_held_back_by_a_killed_writer_are_rebuilt_from_the_items(tmp_path: Path) -> None:
+def test_a_killed_writer_loses_no_committed_item_to_candidate_search(tmp_path: Path) -> None:
     path = tmp_path / "index.sqlite"
     root = Path(__file__).resolve().parent.parent
     writer = subprocess.Popen(
@@ -183,7 +174,7 @@ def test_postings_held_back_by_a_killed_writer_are_rebuilt_from_the_items(tmp_pa
     )
     assert writer.stdout is not None
     assert writer.stdout.readline() == "writing\n"
-    writer.kill()  # SIGKILL: whatever postings it held in memory are gone
+    writer.kill()  # SIGKILL, mid-write
     writer.communicate()
     connection = sqlite3.connect(path)
     try:
@@ -197,8 +188,70 @@ def test_postings_held_back_by_a_killed_writer_are_rebuilt_from_the_items(tmp_pa
     query = ["t:1", "t:2", "t:7"]
     with _open(path) as store:
         assert store.candidates(query, 20) == _expected(records, query, 20)
-        store.add(_record("late", ("t:1",)))  # written by a store not holding postings in memory
+        store.add(_record("late", ("t:1",)))
     records["late"] = ("t:1",)
     with _open(path) as store:
         assert store.candidates(query, 20) == _expected(records, query, 20)
-    assert _from_tables(path, query, 20) == _expected(records, query, 20)
+    assert _from_rows(path, query, 20) == _expected(records, query, 20)
+
+
+# The layout of an index written before item rows carried their key hashes.
+_POSTINGS_LAYOUT = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE items (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL,
+    title TEXT, url TEXT, published TEXT, body BLOB NOT NULL, signature BLOB NOT NULL
+);
+CREATE INDEX items_content_hash ON items (content_hash);
+CREATE TABLE postings (key INTEGER NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (key, item)) WITHOUT ROWID;
+CREATE TABLE key_counts (key INTEGER PRIMARY KEY, items INTEGER NOT NULL);
+CREATE TABLE flags (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE checkpoints (source TEXT PRIMARY KEY, position TEXT NOT NULL);
+"""
+
+
+def _postings_layout_index(
+    path: Path, records: dict[str, tuple[str, ...]], body: bytes | None = None
+) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(f"PRAGMA application_id = {0x44445550}")  # "DDUP"
+        connection.executescript(_POSTINGS_LAYOUT)
+        pairs = (*SignatureSettings.from_settings(Settings()).as_pairs(), ("postings_through", "0"))
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", pairs)
+        connection.executemany(
+            "INSERT INTO items (id, content_hash, body, signature) VALUES (?, ?, ?, ?)",
+            [
+                (item_id, f"hash-{item_id}", body or pack_body("text", keys), b"sig")
+                for item_id, keys in records.items()
+            ],
+        )
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def test_an_index_with_postings_tables_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    records = {"a": ("t:x", "t:y"), "b": ("t:y",), "c": ("t:z",)}
+    _postings_layout_index(path, records)
+    with _open(path) as store:
+        assert store.candidates(["t:x", "t:y"], 10) == [("a", 2), ("b", 1)]
+        store.add(_record("d", ("t:x",)))
+    connection = sqlite3.connect(path)
+    try:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        connection.close()
+    assert tables.isdisjoint({"postings", "key_counts"})
+    records["d"] = ("t:x",)
+    assert _from_rows(path, ["t:x", "t:y"], 10) == _expected(records, ["t:x", "t:y"], 10)
+
+
+def test_an_upgrade_that_meets_a_damaged_body_leaves_the_file_alone(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    _postings_layout_index(path, {"a": ("t:x",)}, body=b"not zlib")
+    before = path.read_bytes()
+    with pytest.raises(IndexCorruptError, match="record 'a' is damaged"):
+        _open(path)
+    assert path.read_bytes() == before

@@ -6,10 +6,13 @@ import functools
 import hashlib
 import json
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord
@@ -19,11 +22,20 @@ BODY_ERRORS = (zlib.error, ValueError, TypeError, UnicodeDecodeError)
 
 
 def item_row(record: IndexRecord) -> tuple[object, ...]:
-    """Return (id, content_hash, title, url, published, body, signature) for an items row."""
+    """Return (id, content_hash, title, url, published, body, signature, key_hashes) for an items row."""
     published = record.published.isoformat() if record.published else None
     # Packed ahead by a sketching worker with pack_body itself, from the same text and keys.
     body = record.packed_body if record.packed_body is not None else pack_body(record.text, record.keys)
-    return (record.id, record.content_hash, record.title, record.url, published, body, record.signature)
+    return (
+        record.id,
+        record.content_hash,
+        record.title,
+        record.url,
+        published,
+        body,
+        record.signature,
+        pack_key_hashes(record.keys),
+    )
 
 
 # Bounded: keys repeat across items (and each is hashed for the lookup, then again for the add).
@@ -31,6 +43,16 @@ def item_row(record: IndexRecord) -> tuple[object, ...]:
 def key_hash(key: str) -> int:
     """Return the signed 64-bit blake2b hash a key is stored under."""
     return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def pack_key_hashes(keys: Iterable[str]) -> bytes:
+    """Return the distinct hashes of `keys`, ascending, as little-endian int64s: an item's postings."""
+    return np.array(sorted({key_hash(key) for key in keys}), dtype="<i8").tobytes()
+
+
+def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
+    """Return the hashes `pack_key_hashes` packed (raises ValueError when damaged)."""
+    return np.frombuffer(packed, dtype="<i8").astype(np.int64)
 
 
 def pack_body(text: str, keys: Sequence[str]) -> bytes:

@@ -8,63 +8,61 @@ from array import array
 from collections.abc import Iterable
 
 import numpy as np
+import numpy.typing as npt
+
+from dedup.index.sqlite_codec import unpack_key_hashes
 
 
 class PostingsMirror:
     """Item numbers per hashed key and item ids per number, as committed to one SQLite index.
 
     The store feeds it what it commits and what other connections committed (by item number:
-    numbers only grow, so everything above `last_seq` is new). Looking a key up here costs a dict
-    probe where SQLite costs a B-tree descent and a row per posting, which was most of a scan.
-
-    Items numbered above `flushed_through` have no rows in the postings tables yet: the store
-    writes those in bulk every few thousand items (write-behind), and until then they wait in
-    `pending`. A kill loses nothing: the keys are in each item's body too.
+    numbers only grow, so everything above `last_seq` is new). Each item row carries its hashed
+    keys, so the postings live only here: a lookup costs a dict probe, where a postings table
+    cost a B-tree descent and a row per posting to search, and most of a scan's writes to keep.
     """
 
-    def __init__(self, data_version: int, flushed_through: int) -> None:
+    def __init__(self, data_version: int) -> None:
         self.data_version = data_version  # PRAGMA data_version when last brought up to date
-        self.flushed_through = flushed_through
-        self.last_seq = flushed_through
-        self.pending: list[tuple[int, tuple[int, ...]]] = []
+        self.last_seq = 0
         # Item numbers as 64-bit arrays: a lookup joins them into one numpy array to count.
         self._items_by_key: dict[int, array[int]] = {}
         self._ids: dict[int, str] = {}
 
     def add_item(self, seq: int, item_id: str, hashed_keys: Iterable[int]) -> None:
         """Record one committed item and its (distinct) hashed keys."""
-        keys = tuple(hashed_keys)
         self._ids[seq] = item_id
-        for key in keys:
-            self._add_posting(key, seq)
+        for key in hashed_keys:
+            items = self._items_by_key.get(key)
+            if items is None:
+                self._items_by_key[key] = array("q", (seq,))
+            else:
+                items.append(seq)
         self.last_seq = max(self.last_seq, seq)
-        if seq > self.flushed_through:
-            self.pending.append((seq, keys))
 
-    def add_postings(self, postings: Iterable[tuple[int, int]], ids: Iterable[tuple[int, str]]) -> None:
-        """Record (key, seq) postings and (seq, id) pairs of items already in the postings tables."""
-        for key, seq in postings:
-            self._add_posting(key, seq)
-        for seq, item_id in ids:
+    def add_items(self, items: Iterable[tuple[int, str, bytes]]) -> None:
+        """Record many committed items at once: (seq, id, packed hashed keys) in ascending seq."""
+        seq_parts: list[npt.NDArray[np.int64]] = []
+        key_parts: list[npt.NDArray[np.int64]] = []
+        for seq, item_id, packed in items:
+            keys = unpack_key_hashes(packed)
             self._ids[seq] = item_id
-
-    def _add_posting(self, key: int, seq: int) -> None:
-        items = self._items_by_key.get(key)
-        if items is None:
-            self._items_by_key[key] = array("q", (seq,))
-        else:
-            items.append(seq)
-
-    def unflushed(self, flushed_through: int) -> list[tuple[int, tuple[int, ...]]]:
-        """Return the pending items numbered above `flushed_through` (another writer wrote the rest)."""
-        return [(seq, keys) for seq, keys in self.pending if seq > flushed_through]
-
-    def mark_flushed(self, through: int) -> None:
-        """Forget the pending items numbered up to `through`: their postings are committed."""
-        if through <= self.flushed_through:
-            return  # nothing newly written: most batches of a scan
-        self.flushed_through = through
-        self.pending = [(seq, keys) for seq, keys in self.pending if seq > through]
+            key_parts.append(keys)
+            seq_parts.append(np.full(len(keys), seq, dtype=np.int64))
+            self.last_seq = max(self.last_seq, seq)
+        if not key_parts:
+            return
+        # Grouped in numpy, so Python touches each distinct key once rather than each posting.
+        keys, seqs = np.concatenate(key_parts), np.concatenate(seq_parts)
+        order = np.argsort(keys, kind="stable")  # stable: each key's items stay in seq order
+        keys, seqs = keys[order], seqs[order]
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        for key, group in zip(keys[starts].tolist(), np.split(seqs, starts[1:]), strict=True):
+            held = self._items_by_key.get(key)
+            if held is None:
+                self._items_by_key[key] = array("q", group.tobytes())
+            else:
+                held.frombytes(group.tobytes())
 
     def rank(
         self, hashed_keys: set[int], limit: int, min_shared: int, max_key_items: int | None
@@ -80,6 +78,10 @@ class PostingsMirror:
         # Counted in numpy: a Counter over the postings costs about twice as much at 100,000 items.
         seqs, counts = np.unique(np.frombuffer(b"".join(held), dtype=np.int64), return_counts=True)
         kept = counts >= min_shared
+        if np.count_nonzero(kept) > limit > 0:
+            # Only items with at least the limit-th best count can make the cut (ties broken by
+            # id below), so Python sees a handful of items instead of every one sharing a key.
+            kept &= counts >= -np.partition(-counts[kept], limit - 1)[limit - 1]
         ids = self._ids
         ranked = [
             (-count, ids[seq]) for seq, count in zip(seqs[kept].tolist(), counts[kept].tolist(), strict=True)

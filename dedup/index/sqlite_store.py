@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from dedup.closing import ClosesOnExit
-from dedup.errors import IndexCorruptError, IndexStoreError
+from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.redis_codec import decode_flag, encode_flag
-from dedup.index.sqlite_codec import BODY_ERRORS, item_row, key_hash, pack_body, read_record, unpack_body
+from dedup.index.sqlite_codec import (
+    BODY_ERRORS,
+    item_row,
+    key_hash,
+    pack_body,
+    pack_key_hashes,
+    read_record,
+    unpack_body,
+)
 from dedup.index.sqlite_connection import Transaction, connect, translate
 from dedup.index.sqlite_postings import PostingsMirror
 from dedup.model import Flag
@@ -22,11 +29,6 @@ _APPLICATION_ID = 0x44445550
 _BUSY_TIMEOUT_S = 10.0
 # Bound parameters per statement: under SQLite's historic limit of 999.
 _SQL_VARIABLES = 900
-# meta row: the highest item number whose keys are in the postings tables (write-behind).
-_POSTINGS_THROUGH = "postings_through"
-# A store searching candidates writes postings this many items at a time: each B-tree leaf of
-# the postings is then written once per flush rather than once per batch of a scan.
-_POSTINGS_FLUSH_ITEMS = 8192
 _SCHEMA = """
 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE items (
@@ -37,23 +39,25 @@ CREATE TABLE items (
     url TEXT,
     published TEXT,
     body BLOB NOT NULL,
-    signature BLOB NOT NULL
+    signature BLOB NOT NULL,
+    key_hashes BLOB NOT NULL
 );
 CREATE INDEX items_content_hash ON items (content_hash);
-CREATE TABLE postings (key INTEGER NOT NULL, item INTEGER NOT NULL, PRIMARY KEY (key, item)) WITHOUT ROWID;
-CREATE TABLE key_counts (key INTEGER PRIMARY KEY, items INTEGER NOT NULL);
 CREATE TABLE flags (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE TABLE checkpoints (source TEXT PRIMARY KEY, position TEXT NOT NULL);
 """
-_TABLES = frozenset({"meta", "items", "postings", "key_counts", "flags", "checkpoints"})
+_TABLES = frozenset({"meta", "items", "flags", "checkpoints"})
+# What an index written before items carried their key hashes kept instead (see _upgrade).
+_POSTINGS_TABLES = ("postings", "key_counts")
+_POSTINGS_THROUGH = "postings_through"
 
 
 class SqliteStore(ClosesOnExit):
     """IndexStore in one SQLite file; a new file is created, anything else must be a dedup index.
 
-    Keys are stored as 64-bit hashes (blake2b) in a WITHOUT ROWID postings table, with a count per
-    key so `candidates` can skip keys too common to point anywhere. Texts are zlib-compressed.
-    Nothing is ever written to a file that is not already a dedup index.
+    Each item row carries its keys as 64-bit hashes (blake2b); candidate search inverts them in
+    memory (dedup.index.sqlite_postings), read in whole on the first search. Texts are
+    zlib-compressed. Nothing is ever written to a file that is not already a dedup index.
     """
 
     def __init__(
@@ -61,10 +65,8 @@ class SqliteStore(ClosesOnExit):
         path: Path,
         signature_settings: SignatureSettings,
         busy_timeout_s: float = _BUSY_TIMEOUT_S,
-        postings_flush_items: int = _POSTINGS_FLUSH_ITEMS,
     ) -> None:
         self.path = path
-        self._postings_flush_items = postings_flush_items
         self._postings: PostingsMirror | None = None  # built on the first candidate search
         self._connection = connect(path, busy_timeout_s)
         try:
@@ -88,10 +90,12 @@ class SqliteStore(ClosesOnExit):
         check_settings(
             [(str(name), str(value)) for name, value in stored], signature_settings, str(self.path)
         )
+        if not tables.isdisjoint(_POSTINGS_TABLES):
+            self._upgrade()
         self._execute("PRAGMA journal_mode = WAL")
         self._execute("PRAGMA synchronous = NORMAL")
-        # Postings are B-tree inserts at random keys: a 64 MB page cache keeps their leaves in
-        # memory, and rarer checkpoints write each hot page once for many commits.
+        # The id and content-hash indexes take inserts at random keys: a 64 MB page cache keeps
+        # their leaves in memory, and rarer checkpoints write each hot page once for many commits.
         self._execute("PRAGMA cache_size = -65536")
         self._execute("PRAGMA wal_autocheckpoint = 8192")
 
@@ -101,9 +105,33 @@ class SqliteStore(ClosesOnExit):
             if statement.strip():
                 self._connection.execute(statement)
         self._connection.executemany(
-            "INSERT INTO meta (name, value) VALUES (?, ?)",
-            (*signature_settings.as_pairs(), (_POSTINGS_THROUGH, "0")),
+            "INSERT INTO meta (name, value) VALUES (?, ?)", signature_settings.as_pairs()
         )
+
+    def _upgrade(self) -> None:
+        """Move an index written with postings tables to key hashes in each item row, in place.
+
+        One transaction: a damaged body stops it with IndexCorruptError and leaves the file as it
+        was. Another process may have upgraded it first; then there is nothing left to do.
+        """
+        with self._write():
+            columns = {str(row[1]) for row in self._query("PRAGMA table_info(items)")}
+            if "key_hashes" not in columns:
+                self._execute("ALTER TABLE items ADD COLUMN key_hashes BLOB NOT NULL DEFAULT x''")
+                rows = self._query("SELECT seq, id, body FROM items")
+                self._connection.executemany(
+                    "UPDATE items SET key_hashes = ? WHERE seq = ?",
+                    ((pack_key_hashes(self._body_keys(item_id, body)), seq) for seq, item_id, body in rows),
+                )
+            for table in _POSTINGS_TABLES:
+                self._execute(f"DROP TABLE IF EXISTS {table}")
+            self._query("DELETE FROM meta WHERE name = ?", (_POSTINGS_THROUGH,))
+
+    def _body_keys(self, item_id: str, body: bytes) -> tuple[str, ...]:
+        try:
+            return unpack_body(bytes(body))[1]
+        except BODY_ERRORS as exc:
+            raise IndexCorruptError(f"{self.path}: record {item_id!r} is damaged ({exc})") from exc
 
     def _read_header(self) -> tuple[int, set[str]]:
         application_id = int(self._query("PRAGMA application_id")[0][0])
@@ -119,22 +147,20 @@ class SqliteStore(ClosesOnExit):
     def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
         """Add many records with their flags in one transaction (all or none are committed)."""
         with self._write():
-            added, new_items, flushed_through = self._insert_many(entries)
+            added, new_items = self._insert_many(entries)
         # Only once committed: a rolled-back batch must not be found by candidate search.
         if self._postings is not None:
-            for seq, item_id, hashed in new_items:
-                self._postings.add_item(seq, item_id, hashed)
-            self._postings.mark_flushed(flushed_through)
+            self._postings.add_items(new_items)
         return added
 
     def _insert_many(
         self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]
-    ) -> tuple[list[bool], list[tuple[int, str, tuple[int, ...]]], int]:
+    ) -> tuple[list[bool], list[tuple[int, str, bytes]]]:
         """Insert the records not yet present, a few statements for the whole batch.
 
         Runs inside the write transaction, so numbering new items from MAX(seq) + 1 (what SQLite
-        itself would pick) cannot race another writer. Returns what was added, the new items with
-        their hashed keys, and the item number the postings tables are now complete up to.
+        itself would pick) cannot race another writer. Returns what was added, and the new items
+        as (seq, id, packed key hashes).
         """
         present = {
             str(item_id)
@@ -143,15 +169,11 @@ class SqliteStore(ClosesOnExit):
             )
         }
         last_seq = self._last_seq()
-        flushed_through = self._flushed_through(last_seq)
         mirror = self._postings
         if mirror is not None and mirror.last_seq != last_seq:
             self._catch_up(mirror)  # another connection added items since we last looked
-        # Without postings in memory, the postings tables are written now, with any owed by
-        # a writer killed before its flush.
-        owed = [] if mirror is not None else self._items_from_bodies(flushed_through)
         added: list[bool] = []
-        new_items: list[tuple[int, str, tuple[int, ...]]] = []
+        new_items: list[tuple[int, str, bytes]] = []
         rows: list[tuple[object, ...]] = []
         flags_kept: list[tuple[str, str]] = []
         for record, flags in entries:
@@ -160,71 +182,21 @@ class SqliteStore(ClosesOnExit):
                 continue
             present.add(record.id)
             last_seq += 1
-            rows.append((last_seq, *item_row(record)))
+            row = item_row(record)
+            rows.append((last_seq, *row))
             flags_kept.extend((flag.id, encode_flag(flag)) for flag in flags)
-            new_items.append((last_seq, record.id, tuple({key_hash(key) for key in record.keys})))
+            new_items.append((last_seq, record.id, row[-1]))  # type: ignore[arg-type]
             added.append(True)
         self._connection.executemany(
-            "INSERT INTO items (seq, id, content_hash, title, url, published, body, signature)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO items (seq, id, content_hash, title, url, published, body, signature, key_hashes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         self._connection.executemany("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
-        new_postings = [(seq, hashed) for seq, _, hashed in new_items]
-        if mirror is None:
-            owed.extend(new_postings)
-        elif len(mirror.pending) + len(new_items) >= self._postings_flush_items:
-            owed = mirror.unflushed(flushed_through) + new_postings
-        else:
-            if self._stored_flushed_through() is None:  # an index from before the watermark
-                self._set_flushed_through(flushed_through)
-            return added, new_items, flushed_through
-        self._write_postings(owed, last_seq)
-        return added, new_items, last_seq
-
-    def _write_postings(self, items: list[tuple[int, tuple[int, ...]]], through: int) -> None:
-        """Write the postings of `items`, every item numbered up to `through` not yet written."""
-        # In key order, each B-tree leaf a flush touches is visited once rather than at random.
-        postings = sorted((key, seq) for seq, keys in items for key in keys)
-        self._connection.executemany("INSERT INTO postings (key, item) VALUES (?, ?)", postings)
-        self._connection.executemany(
-            "INSERT INTO key_counts (key, items) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET items = items + excluded.items",
-            sorted(Counter(key for _, keys in items for key in keys).items()),
-        )
-        self._set_flushed_through(through)
-
-    def _flush_postings(self) -> None:
-        """Write the postings still held in memory, in a transaction of their own."""
-        mirror = self._postings
-        if mirror is None or not mirror.pending:
-            return
-        with self._write():
-            last_seq = self._last_seq()
-            flushed_through = self._flushed_through(last_seq)
-            if mirror.last_seq != last_seq:
-                self._catch_up(mirror)
-            self._write_postings(mirror.unflushed(flushed_through), last_seq)
-        mirror.mark_flushed(last_seq)
+        return added, new_items
 
     def _last_seq(self) -> int:
         return int(self._query("SELECT COALESCE(MAX(seq), 0) FROM items")[0][0])
-
-    def _flushed_through(self, last_seq: int) -> int:
-        """Read the postings watermark; an index written before there was one has every posting."""
-        stored = self._stored_flushed_through()
-        return last_seq if stored is None else stored
-
-    def _stored_flushed_through(self) -> int | None:
-        rows = self._query("SELECT value FROM meta WHERE name = ?", (_POSTINGS_THROUGH,))
-        return int(rows[0][0]) if rows else None
-
-    def _set_flushed_through(self, through: int) -> None:
-        self._connection.execute(
-            "INSERT INTO meta (name, value) VALUES (?, ?)"
-            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            (_POSTINGS_THROUGH, str(through)),
-        )
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
@@ -273,44 +245,23 @@ class SqliteStore(ClosesOnExit):
     def _synced_postings(self) -> PostingsMirror:
         version = int(self._query("PRAGMA data_version")[0][0])
         if self._postings is None:
-            self._postings = self._load_postings(version)
+            mirror = PostingsMirror(version)
+            self._catch_up(mirror)
+            self._postings = mirror
         elif version != self._postings.data_version:
             self._catch_up(self._postings)
             self._postings.data_version = version
         return self._postings
 
-    def _load_postings(self, version: int) -> PostingsMirror:
-        # One read transaction: postings, ids and the items past the watermark from one snapshot.
-        with Transaction(self._connection, self.path, "BEGIN"):
-            flushed_through = self._flushed_through(self._last_seq())
-            mirror = PostingsMirror(version, flushed_through)
-            mirror.add_postings(
-                self._connection.execute(
-                    "SELECT key, item FROM postings WHERE item <= ?", (flushed_through,)
-                ),
-                self._connection.execute("SELECT seq, id FROM items WHERE seq <= ?", (flushed_through,)),
-            )
-            self._catch_up(mirror)
-        return mirror
-
     def _catch_up(self, mirror: PostingsMirror) -> None:
-        """Add the items committed after `mirror.last_seq` (by other connections), keys from their bodies."""
-        for seq, item_id, hashed in self._read_keys(mirror.last_seq):
-            mirror.add_item(seq, item_id, hashed)
-
-    def _items_from_bodies(self, after_seq: int) -> list[tuple[int, tuple[int, ...]]]:
-        return [(seq, hashed) for seq, _, hashed in self._read_keys(after_seq)]
-
-    def _read_keys(self, after_seq: int) -> list[tuple[int, str, tuple[int, ...]]]:
-        rows = self._query("SELECT seq, id, body FROM items WHERE seq > ? ORDER BY seq", (after_seq,))
-        found = []
-        for seq, item_id, body in rows:
-            try:
-                _, keys = unpack_body(bytes(body))
-            except BODY_ERRORS as exc:
-                raise IndexCorruptError(f"{self.path}: record {item_id!r} is damaged ({exc})") from exc
-            found.append((int(seq), str(item_id), tuple({key_hash(key) for key in keys})))
-        return found
+        """Add the items committed after `mirror.last_seq` (all of them, the first time)."""
+        rows = self._query(
+            "SELECT seq, id, key_hashes FROM items WHERE seq > ? ORDER BY seq", (mirror.last_seq,)
+        )
+        try:
+            mirror.add_items((int(seq), str(item_id), bytes(hashed)) for seq, item_id, hashed in rows)
+        except ValueError as exc:
+            raise IndexCorruptError(f"{self.path}: an item's key hashes are damaged ({exc})") from exc
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
@@ -339,13 +290,8 @@ class SqliteStore(ClosesOnExit):
         return int(self._query("SELECT COUNT(*) FROM items")[0][0])
 
     def close(self) -> None:
-        """Write the postings held back, then close; the WAL is checkpointed into the main file."""
-        try:
-            self._flush_postings()
-        except IndexStoreError:
-            pass  # nothing is lost: the next store to open the index reads the keys from the items
-        finally:
-            self._connection.close()
+        """Close the connection; the WAL is checkpointed into the main file."""
+        self._connection.close()
 
     # -- helpers -------------------------------------------------------------------------------
 
