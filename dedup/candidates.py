@@ -9,7 +9,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -29,6 +29,8 @@ _APOSTROPHE = re.compile(r"['\u2019](?!s$)")
 _NAME_MAX_ZIPF = 4.6
 _HASH_KEY = "h:"
 _TERM_KEY = "t:"
+# Keys are word tokens, so they never hold a newline (Sketch.__reduce__ checks all the same).
+_KEY_SEPARATOR = "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,18 @@ class Sketch:
     # The index store's encoding of the text and keys, when a sketching worker made it (see
     # dedup.index.base.BodyPacker); None means the store encodes them itself.
     packed_body: bytes | None = field(default=None, compare=False, repr=False)
+
+    def __reduce__(self) -> tuple[Callable[..., Sketch], tuple[object, ...]]:
+        # Sketching workers send every sketch back pickled. Dataclasses' slots __getstate__ is
+        # slow, and so are a few dozen small strings: the keys travel as one string when they can.
+        joined = _KEY_SEPARATOR.join(self.keys)
+        if self.keys and joined.count(_KEY_SEPARATOR) == len(self.keys) - 1:
+            return _unpickle_sketch, (self.content_hash, joined, self.vector, self.packed_body)
+        return Sketch, (self.content_hash, self.keys, self.vector, self.packed_body)
+
+
+def _unpickle_sketch(digest: str, joined_keys: str, vector: bytes, packed_body: bytes | None) -> Sketch:
+    return Sketch(digest, tuple(joined_keys.split(_KEY_SEPARATOR)), vector, packed_body)
 
 
 def content_hash(text: str) -> str:
