@@ -65,10 +65,13 @@ def mask_markup(text: str) -> str:
 
 def tokenize(text: str) -> tuple[Token, ...]:
     """Split text into word and number tokens whose spans index the text as given."""
-    return tuple(
-        Token(Span(match.start(), match.end()), normalize_word(match.group()))
-        for match in _TOKEN.finditer(mask_markup(text))
-    )
+    masked = mask_markup(text)
+    tokens = []
+    # A plain loop: a generator expression calling three match methods a token cost a third more.
+    for match in _TOKEN.finditer(masked):
+        start, end = match.span()
+        tokens.append(Token(Span(start, end), normalize_word(masked[start:end])))
+    return tuple(tokens)
 
 
 def is_content_word(norm: str) -> bool:

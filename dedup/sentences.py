@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import bisect
+import ctypes
 import re
 
 import blingfire
+import numpy as np
 
 from dedup.model import Sentence, Span, Token
 from dedup.normalize import mask_markup
@@ -40,7 +42,7 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
 
 def _split_paragraph(paragraph: str, offset: int) -> list[Span]:
     view, to_original = _splitting_view(paragraph)
-    _, boundaries = blingfire.text_to_sentences_and_offsets(view)
+    boundaries = _sentence_offsets(view)
     pieces = _mend_titles([(start, end) for start, end in boundaries if view[start:end].strip()], view)
     spans = []
     for start, end in pieces:
@@ -50,6 +52,40 @@ def _split_paragraph(paragraph: str, offset: int) -> list[Span]:
             end -= 1
         spans.append(Span(offset + to_original[start], offset + to_original[end - 1] + 1))
     return spans
+
+
+def _sentence_offsets(text: str) -> list[tuple[int, int]]:
+    """BlingFire's sentence boundaries as [start, end) character offsets into `text`.
+
+    Calls the library's C function as `blingfire.text_to_sentences_and_offsets` does, but maps its
+    UTF-8 byte offsets to characters without that wrapper's Python loop over every byte, which cost
+    more than the splitting itself. Offsets are the wrapper's: starts on a character, ends after one.
+    """
+    encoded = text.encode("utf-8")
+    capacity = len(encoded) * 2
+    output = ctypes.create_string_buffer(capacity)
+    starts = (ctypes.c_int32 * capacity)()
+    ends = (ctypes.c_int32 * capacity)()
+    written = blingfire.blingfire.TextToSentencesWithOffsets(
+        ctypes.c_char_p(encoded),
+        ctypes.c_int(len(encoded)),
+        ctypes.byref(output),
+        ctypes.byref(starts),
+        ctypes.byref(ends),
+        ctypes.c_int(capacity),
+    )
+    if written == -1 or written > capacity:
+        return []
+    count = output.value.count(b"\n") + 1
+    if len(encoded) == len(text):  # ASCII: byte offsets are character offsets
+        return [(start, end + 1) for start, end in zip(starts[:count], ends[:count], strict=True)]
+    # A character starts at every byte that is not a UTF-8 continuation byte (10xxxxxx).
+    is_lead = (np.frombuffer(encoded, dtype=np.uint8) & 0xC0) != 0x80
+    character_at: list[int] = np.append(np.cumsum(is_lead) - 1, len(text)).tolist()
+    return [
+        (character_at[start], character_at[end + 1])
+        for start, end in zip(starts[:count], ends[:count], strict=True)
+    ]
 
 
 def _mend_titles(pieces: list[tuple[int, int]], view: str) -> list[tuple[int, int]]:
