@@ -52,12 +52,12 @@ from datasketch import MinHash
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dedup.candidates import sketch_text
+from dedup.comparer import Comparer
 from dedup.index.base import SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
 from dedup.judge import shortlist
 from dedup.model import Document
 from dedup.normalize import normalize_word
-from dedup.profile_cache import ProfileCache
 from dedup.rarity import RARE_MAX_ZIPF, zipf
 from dedup.scan import ScanOptions, ScanTally, scan_entries
 from dedup.settings import DEFAULT_SETTINGS
@@ -291,9 +291,9 @@ def run_scan_one_pass(items: Iterator[Item], path: Path, size: int, workers: int
     tail_from = int(size * 0.9)
     tail_start: tuple[float, float, float, float] | None = None
     wall, cpu = time.perf_counter(), time.process_time()
-    with Sketcher(options.candidates, workers) as sketcher:
-        profiles = ProfileCache(options.settings)
-        for step, flags in scan_entries(read(), "bench", store, options, sketcher, profiles):
+    comparer = Comparer(options.settings, in_worker=workers > 1)
+    with Sketcher(options.candidates, workers) as sketcher, comparer:
+        for step, flags in scan_entries(read(), "bench", store, options, sketcher, comparer):
             tally.add(step)
             flagged.update(f"{f.item.id}<-{f.source.id}" for f in flags)
             flagged.update(f"{f.source.id}<-{f.item.id}" for f in flags)
@@ -319,7 +319,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     """Scan the stream a chunk at a time (as a file would be), timing wall clock and CPU."""
     options = ScanOptions(workers=workers)
     sketcher = Sketcher(options.candidates, workers)
-    profiles = ProfileCache(options.settings)  # one scan: shared by every chunk, as scan() does
+    comparer = Comparer(options.settings, in_worker=workers > 1)  # one for every chunk, as scan() does
     tally = ScanTally()
     derivatives: list[tuple[int, int, str]] = []  # (stream position, source, kind)
     candidate_hits: dict[int, tuple[bool, bool]] = {}
@@ -347,7 +347,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
                 derivatives.append((position, item.source, item.kind))
             wall, cpu = time.perf_counter(), time.process_time()
             documents = [item.document for item in chunk]
-            for step, flags in scan_entries(documents, "bench", store, options, sketcher, profiles):
+            for step, flags in scan_entries(documents, "bench", store, options, sketcher, comparer):
                 tally.add(step)
                 flagged.update(f"{f.item.id}<-{f.source.id}" for f in flags)
                 flagged.update(f"{f.source.id}<-{f.item.id}" for f in flags)
@@ -359,6 +359,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
                 print(f"  ... {len(ids)} items, {len(ids) / wall_s:.0f} docs/s so far", file=sys.stderr)
     finally:
         sketcher.close()
+        comparer.close()
         store.close()
     timings = {
         "wall_s": wall_s,

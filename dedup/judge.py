@@ -1,19 +1,16 @@
-"""Sketch -> shortlist -> compare -> Flags: which indexed items to compare with an item, and the verdicts."""
+"""Sketch -> shortlist -> Comparer: which indexed items to compare a new item with, and its record."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard, cast
 
 from dedup.candidates import CandidateSettings, Sketch, is_close, sketch_cosines, term_key_count
-from dedup.compare import compare
+from dedup.comparer import Comparer, PendingFlags
 from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
-from dedup.model import Document, Flag, ItemRef
-from dedup.profile import Profile
-from dedup.profile_cache import ProfileCache
+from dedup.model import Document, Flag
 from dedup.shared_index import CandidateView
 
 if TYPE_CHECKING:
@@ -29,19 +26,32 @@ class Judged:
     compared: int
 
 
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """A new item whose shortlist is being compared: its record now, its flags when asked for."""
+
+    record: IndexRecord
+    pending_flags: PendingFlags
+    compared: int
+
+    def judged(self) -> Judged:
+        """Wait for the flags and return the judged item."""
+        return Judged(self.record, self.pending_flags(), self.compared)
+
+
 @dataclass(slots=True)
 class PendingBatch:
     """Judged items not yet committed, with their keys inverted so later items can find them."""
 
-    entries: list[Judged] = field(default_factory=list)
+    entries: list[Judging] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
     items_by_key: dict[str, list[int]] = field(default_factory=dict)
 
-    def append(self, judged: Judged) -> None:
-        """Hold one judged item."""
-        record = judged.record
+    def append(self, judging: Judging) -> None:
+        """Hold one item being judged."""
+        record = judging.record
         position = len(self.entries)
-        self.entries.append(judged)
+        self.entries.append(judging)
         self.ids.add(record.id)
         for key in record.keys:
             self.items_by_key.setdefault(key, []).append(position)
@@ -69,11 +79,11 @@ def judge_document(
     index: CandidateView,
     batch: PendingBatch,
     options: ScanOptions,
-    profiles: ProfileCache | None = None,
-) -> Judged:
-    """Compare a new item with its shortlist and make its index record."""
+    comparer: Comparer,
+) -> Judging:
+    """Shortlist a new item, start comparing it with the shortlist, and make its index record."""
     chosen = shortlist(sketch, index, options, batch)
-    flags = compare_shortlist(document, sketch, chosen, options, profiles)
+    pending_flags = comparer.submit(document, sketch.content_hash, chosen)
     record = IndexRecord(
         id=document.id,
         content_hash=sketch.content_hash,
@@ -85,7 +95,7 @@ def judge_document(
         signature=sketch.vector,
         packed_body=sketch.packed_body,
     )
-    return Judged(record, flags, len(chosen))
+    return Judging(record, pending_flags, len(chosen))
 
 
 def shortlist(
@@ -200,61 +210,6 @@ def _type_has(kind: type, capability: type) -> bool:
     # isinstance against a runtime Protocol inspects every member on every call; a type's answer
     # does not change.
     return issubclass(kind, capability)
-
-
-def compare_shortlist(
-    document: Document,
-    sketch: Sketch,
-    shortlist: list[IndexRecord],
-    options: ScanOptions,
-    profiles: ProfileCache | None = None,
-) -> tuple[Flag, ...]:
-    """Compare `document` with each shortlisted record and return a Flag for each derivation."""
-    if not shortlist:
-        return ()
-    is_usable = profiles is not None and profiles.settings == options.settings
-    cache = profiles if profiles is not None and is_usable else ProfileCache(options.settings)
-    item_profile = cache.profile(document)
-    flags: list[Flag] = []
-    seen_sources: set[str] = set()
-    for record in shortlist:
-        if record.content_hash in seen_sources:
-            continue  # the same text under another id: one flag names it once
-        source = Document(
-            id=record.id, text=record.text, title=record.title, url=record.url, published=record.published
-        )
-        flag = _flag(item_profile, sketch.content_hash, cache.profile(source), record)
-        if flag is not None:
-            flags.append(flag)
-            seen_sources.add(record.content_hash)
-    return tuple(flags)
-
-
-def _flag(item: Profile, item_hash: str, source: Profile, record: IndexRecord) -> Flag | None:
-    comparison = compare(item, source)
-    verdict = comparison.verdict
-    if not verdict.is_derived or verdict.kind is None:
-        return None
-    changes = comparison.fact_diff.changes if comparison.fact_diff is not None else ()
-    return Flag(
-        id=flag_id(item.document.id, item_hash, record.id, record.content_hash),
-        item=_ref(item.document),
-        source=_ref(source.document),
-        kind=verdict.kind,
-        confidence=verdict.confidence,
-        original="item" if verdict.original == "a" else "source",
-        changes=changes,
-    )
-
-
-def flag_id(item_id: str, item_hash: str, source_id: str, source_hash: str) -> str:
-    """Return the stable id of a flag: the same pair of items and contents always gives the same id."""
-    joined = "\x1f".join((item_id, item_hash, source_id, source_hash))
-    return hashlib.sha256(joined.encode()).hexdigest()[:24]
-
-
-def _ref(document: Document) -> ItemRef:
-    return ItemRef(id=document.id, title=document.title, url=document.url, published=document.published)
 
 
 def _term_keys(record: IndexRecord) -> int:

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dedup.candidates import DEFAULT_CANDIDATE_SETTINGS, CandidateSettings, Sketch
+from dedup.comparer import Comparer, compare_shortlist
 from dedup.distributed import consumer_name, scan_shared
 from dedup.errors import DedupError, FetchError
 from dedup.feeds import Entry, list_files, parse_body, read_file
 from dedup.fetch import fetch, is_url
 from dedup.index.base import BodyPacker, IndexRecord, IndexStore
-from dedup.judge import PendingBatch, compare_shortlist, judge_document, shortlist
+from dedup.judge import PendingBatch, judge_document, shortlist
 from dedup.model import Document, Flag
 from dedup.profile_cache import ProfileCache
 from dedup.settings import DEFAULT_SETTINGS, Settings
@@ -39,6 +40,7 @@ class ScanOptions:
     # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
     batch_size: int = 256
     # Processes that sketch items ahead of the one writing the index; 1 sketches in-process.
+    # With more than 1, one more process runs the full compares (dedup.comparer).
     workers: int = 1
     # At most this many candidates per item go through the full compare, best sketch cosine first.
     max_compares: int = 5
@@ -141,11 +143,12 @@ def scan(
         yield from _scan_shared(source_list, index, options, report)
         return
     yield from _emit(index, _pending_flags(index))
-    profiles = ProfileCache(options.settings)  # one for the whole scan: sources recur across files
-    with Sketcher(options.candidates, options.workers) as sketcher:
+    # One of each for the whole scan: sources recur across files, and workers start once.
+    comparer = Comparer(options.settings, in_worker=options.workers > 1)
+    with Sketcher(options.candidates, options.workers) as sketcher, comparer:
         while True:
             for source in source_list:
-                yield from _emit(index, _scan_source(source, index, options, report, sketcher, profiles))
+                yield from _emit(index, _scan_source(source, index, options, report, sketcher, comparer))
             if options.watch_interval_s is None:
                 return
             time.sleep(options.watch_interval_s)
@@ -157,7 +160,7 @@ def scan_entries(
     index: IndexStore,
     options: ScanOptions = ScanOptions(),
     sketcher: Sketcher | None = None,
-    profiles: ProfileCache | None = None,
+    comparer: Comparer | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     """Flag and index already-read entries; errors pass through as steps.
 
@@ -167,7 +170,7 @@ def scan_entries(
     """
     batch = PendingBatch()
     sketches = sketcher or Sketcher(options.candidates)
-    profiles = profiles or ProfileCache(options.settings)
+    comparer = comparer or Comparer(options.settings)
     pack = index.pack_body if isinstance(index, BodyPacker) else None
     for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size, pack):
         if isinstance(entry, DedupError):
@@ -176,7 +179,7 @@ def scan_entries(
         if entry.id in batch.ids or index.get(entry.id) is not None:
             yield ScanStep(source, entry.id, is_new=False), ()
             continue
-        batch.append(judge_document(entry, sketch(), index, batch, options, profiles))
+        batch.append(judge_document(entry, sketch(), index, batch, options, comparer))
         if len(batch.entries) >= options.batch_size:
             yield from _commit(batch, source, index)
     yield from _commit(batch, source, index)
@@ -191,7 +194,7 @@ def _commit(
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     if not batch.entries:
         return
-    entries = list(batch.entries)
+    entries = [judging.judged() for judging in batch.entries]
     batch.clear()
     added = index.add_many([(judged.record, judged.flags) for judged in entries])
     for judged, is_new in zip(entries, added, strict=True):
@@ -225,9 +228,9 @@ def _scan_source(
     options: ScanOptions,
     report: Callable[[ScanStep], None],
     sketcher: Sketcher,
-    profiles: ProfileCache,
+    comparer: Comparer,
 ) -> Iterator[Flag]:
-    for step, flags in _read_and_scan(source, index, options, sketcher, profiles):
+    for step, flags in _read_and_scan(source, index, options, sketcher, comparer):
         report(step)
         yield from flags
 
@@ -237,10 +240,10 @@ def _read_and_scan(
     index: IndexStore,
     options: ScanOptions,
     sketcher: Sketcher | None = None,
-    profiles: ProfileCache | None = None,
+    comparer: Comparer | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     if is_url(source):
-        yield from _scan_url(source, index, options, sketcher, profiles)
+        yield from _scan_url(source, index, options, sketcher, comparer)
         return
     root = Path(source)
     if not root.exists():
@@ -250,7 +253,7 @@ def _read_and_scan(
         stamp = _file_stamp(path)
         if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
             continue  # read whole before, unchanged since
-        yield from scan_entries(read_file(path), str(path), index, options, sketcher, profiles)
+        yield from scan_entries(read_file(path), str(path), index, options, sketcher, comparer)
         if stamp is not None:
             index.checkpoint(_FILE + str(path), stamp)
 
@@ -260,7 +263,7 @@ def _scan_url(
     index: IndexStore,
     options: ScanOptions,
     sketcher: Sketcher | None,
-    profiles: ProfileCache | None,
+    comparer: Comparer | None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     etag, last_modified = _validators(index.last_checkpoint(_URL + url))
     try:
@@ -271,7 +274,7 @@ def _scan_url(
     if not result.is_modified:
         return
     entries = parse_body(result.body, url, result.content_type)
-    yield from scan_entries(entries, url, index, options, sketcher, profiles)
+    yield from scan_entries(entries, url, index, options, sketcher, comparer)
     index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
 
 
@@ -318,7 +321,7 @@ def _scan_shared(
         )
         sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
         chosen = shortlist(sketch, view, options)
-        flags = compare_shortlist(document, sketch, chosen, options, profiles)
+        flags = compare_shortlist(document, sketch.content_hash, chosen, profiles)
         report(
             ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)
         )

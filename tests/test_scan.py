@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from dedup.comparer import flag_id
 from dedup.errors import DedupError
 from dedup.feeds import read_file
 from dedup.index import open_index
-from dedup.judge import flag_id
 from dedup.model import DerivationKind, Document, Flag
 from dedup.scan import ScanOptions, ScanTally, scan
 from tests.http_server import FeedServer
@@ -192,14 +192,14 @@ def test_an_unreachable_feed_is_one_skipped_entry(tmp_path: Path) -> None:
     assert (tally.read, tally.skipped) == (0, 1)
 
 
-def test_sketching_in_worker_processes_gives_the_same_flags(tmp_path: Path) -> None:
+def test_sketching_and_comparing_in_worker_processes_gives_the_same_flags(tmp_path: Path) -> None:
     with open_index(tmp_path / "one.sqlite") as index:
-        alone = {flag.id for flag in scan([GOOD, FEEDS / "bad"], index)}
+        alone = {flag.id: flag for flag in scan([GOOD, FEEDS / "bad"], index)}
     options = replace(ScanOptions(), workers=2, batch_size=3)
     tally = ScanTally()
     with open_index(tmp_path / "two.sqlite") as index:
-        pooled = {flag.id for flag in scan([GOOD, FEEDS / "bad"], index, options, on_step=tally.add)}
-    assert pooled == alone
+        pooled = {flag.id: flag for flag in scan([GOOD, FEEDS / "bad"], index, options, on_step=tally.add)}
+    assert pooled == alone  # whole flags, fact changes and all, made in the compare worker
     assert len(alone) == 4
     assert (tally.read, tally.skipped) == (11, 7)
     # Bodies packed in the workers are the bytes the store packs itself.
