@@ -195,7 +195,8 @@ def _monotone_score(similarity: npt.NDArray[np.float64], floor: float) -> float:
         return 0.0
     gains = np.where(similarity >= floor, similarity, 0.0)
     previous = np.zeros(similarity.shape[1] + 1)
-    for row in gains:
+    # A row without gains leaves D as it is (D's rows are non-decreasing): only the others need a step.
+    for row in gains[gains.any(axis=1)]:
         current = np.empty_like(previous)
         current[0] = 0.0
         current[1:] = np.maximum(previous[1:], previous[:-1] + row)
@@ -232,7 +233,12 @@ def _local_alignment_score(similarity: npt.NDArray[np.float64]) -> float:
     gap_ramp = _LOCAL_GAP_PENALTY * np.arange(similarity.shape[1], dtype=np.float64)
     previous = np.zeros(similarity.shape[1])
     best = 0.0
-    for row in similarity:
+    # While H is all zeros, a row with no similarity above the offset leaves it all zeros: skip to
+    # the first row that can start a run. Unrelated documents then cost a single step or none.
+    can_start = np.flatnonzero(similarity.max(axis=1) > _LOCAL_MATCH_OFFSET)
+    if not len(can_start):
+        return 0.0
+    for row in similarity[can_start[0] :]:
         diagonal = np.concatenate(([0.0], previous[:-1])) + row - _LOCAL_MATCH_OFFSET
         candidate = np.maximum(0.0, np.maximum(diagonal, previous - _LOCAL_GAP_PENALTY))
         current = np.maximum.accumulate(candidate + gap_ramp) - gap_ramp
@@ -270,6 +276,10 @@ def _lcs_length(first: Sequence[str], second: Sequence[str]) -> int:
     """
     if not first or not second:
         return 0
+    # Words the other sequence lacks are in no common subsequence: dropping them shortens the bit
+    # vectors without changing the length found.
+    in_second = set(second)
+    first = [word for word in first if word in in_second]
     match_masks: dict[str, int] = {}
     for position, word in enumerate(first):
         match_masks[word] = match_masks.get(word, 0) | (1 << position)

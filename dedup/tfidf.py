@@ -116,12 +116,25 @@ def cosine_matrix(first: TermMatrix, second: TermMatrix) -> npt.NDArray[np.float
 
     Only the columns both use contribute, so the product runs over their intersection.
     """
-    _, first_at, second_at = np.intersect1d(
-        first.columns, second.columns, assume_unique=True, return_indices=True
-    )
+    first_at, second_at = _shared_columns(first.columns, second.columns)
     if not len(first_at):
         return np.zeros((first.rows, second.rows))
     return first.values[:, first_at] @ second.values[:, second_at].T
+
+
+def _shared_columns(
+    first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions in each sorted column array of the columns both hold, in column order.
+
+    What `np.intersect1d(..., return_indices=True)` returns, by binary search instead of sorting
+    the two arrays together.
+    """
+    if not len(first) or not len(second):
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp)
+    found = np.searchsorted(second, first)
+    is_shared = second[np.minimum(found, len(second) - 1)] == first
+    return np.flatnonzero(is_shared), found[is_shared]
 
 
 def cosine(first: TermMatrix, second: TermMatrix) -> float:

@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import tfidf
+from dedup import signals, tfidf
 from dedup.rarity import idf
 from dedup.sentences import _sentence_offsets
 
@@ -44,3 +44,48 @@ def test_term_vectors_equal_scikit_learn_bit_for_bit(term_lists: list[list[str]]
 def test_sentence_offsets_equal_blingfire_wrapper(text: str) -> None:
     _, expected = blingfire.text_to_sentences_and_offsets(text)
     assert _sentence_offsets(text) == [tuple(pair) for pair in expected]
+
+
+similarities = st.integers(0, 8).flatmap(
+    lambda rows: st.lists(
+        st.lists(st.sampled_from([0.0, 0.1, 0.2, 0.21, 0.35, 0.6, 1.0]), min_size=rows, max_size=rows),
+        max_size=8,
+    )
+)
+
+
+def _matrix(rows: list[list[float]]) -> np.ndarray:
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(rows[0]) if rows else 0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(similarities)
+def test_monotone_score_equals_the_plain_recurrence(rows: list[list[float]]) -> None:
+    similarity = _matrix(rows)
+    table = np.zeros((similarity.shape[0] + 1, similarity.shape[1] + 1))
+    for i, j in np.ndindex(similarity.shape):
+        gain = similarity[i, j] if similarity[i, j] >= 0.2 else 0.0
+        table[i + 1, j + 1] = max(table[i, j + 1], table[i + 1, j], table[i, j] + gain)
+    assert signals._monotone_score(similarity, 0.2) == (table[-1, -1] if similarity.size else 0.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(similarities)
+def test_local_alignment_equals_the_plain_recurrence(rows: list[list[float]]) -> None:
+    similarity = _matrix(rows)
+    table = np.zeros((similarity.shape[0] + 1, similarity.shape[1] + 1))
+    for i, j in np.ndindex(similarity.shape):
+        table[i + 1, j + 1] = max(
+            0.0, table[i, j] + similarity[i, j] - 0.2, table[i, j + 1] - 0.1, table[i + 1, j] - 0.1
+        )
+    assert math.isclose(signals._local_alignment_score(similarity), table.max(), abs_tol=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from("abcdef"), max_size=25), st.lists(st.sampled_from("abcxyz"), max_size=25))
+def test_lcs_length_equals_the_plain_recurrence(first: list[str], second: list[str]) -> None:
+    table = [[0] * (len(second) + 1) for _ in range(len(first) + 1)]
+    for i, word in enumerate(first):
+        for j, other in enumerate(second):
+            table[i + 1][j + 1] = table[i][j] + 1 if word == other else max(table[i][j + 1], table[i + 1][j])
+    assert signals._lcs_length(first, second) == table[-1][-1]
