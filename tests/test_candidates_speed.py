@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import pickle
+import re
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from dedup.candidates import Sketch, sketch_cosine, sketch_cosines, sketch_text
+from dedup.candidates import (
+    _MID_SENTENCE_CAPITAL,
+    _WORD,
+    Sketch,
+    sketch_cosine,
+    sketch_cosines,
+    sketch_text,
+)
 
 STORIES = [
     "Councillors in Marrowby approved a 42.5 million pound plan for the Tarrant bridge on Tuesday.",
@@ -65,3 +73,22 @@ def test_a_pickled_sketch_of_a_text_comes_back_whole() -> None:
     back = pickle.loads(pickle.dumps(sketch))
     assert (back.content_hash, back.keys, back.vector) == (sketch.content_hash, sketch.keys, sketch.vector)
     assert len(back.keys) > 3
+
+
+# The plain spellings of candidates' token and name patterns, which the fast ones must match exactly.
+PLAIN_WORD = re.compile(r"\w+(?:[.,'\u2019\-]\w+)*")
+PLAIN_CAPITAL = re.compile(r"(?<=[^\s.!?:\"'\u201c\u2018(])[ \t]+([A-Z]\w*(?:[.,'\u2019\-]\w+)*)")
+# Blanks and capitals weighted up, so that runs of blanks before a name come up often.
+TRICKY = st.text(
+    alphabet=st.sampled_from(list("aZZb9_    \t\n.,'\u2019-!?:\"(\u201c\u2018\u00e9\u00c9\u0130")),
+    max_size=60,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TRICKY)
+@example("a   Zed and\tBo's Ark-Co.Ltd, ( Quay \u201c Ray x. Max y: Nan")
+@example("Prices rose 2,000.5 in St. Ives - Cornwall's best-known town,  Editor Bob said")
+def test_the_fast_patterns_find_what_the_plain_ones_do(text: str) -> None:
+    assert _WORD.findall(text) == PLAIN_WORD.findall(text)
+    assert _MID_SENTENCE_CAPITAL.findall(text) == PLAIN_CAPITAL.findall(text)
