@@ -63,9 +63,10 @@ def fact_units(facts: Facts) -> tuple[Unit, ...]:
         weights: dict[str, float] = {}
         anchors: list[tuple[str, Span]] = []
         for token in facts.tokens[first:last]:
-            if any(n.span.start <= token.span.start < n.span.end for n in numbers):
-                continue
+            # Both tests only filter: the cheap one first, the scan over the numbers when there are any.
             if not is_content_word(token.norm) or token.norm.isdigit():
+                continue
+            if numbers and any(n.span.start <= token.span.start < n.span.end for n in numbers):
                 continue
             term = stem(token.norm)
             weights[term] = max(weights.get(term, 0.0), idf(token.norm))

