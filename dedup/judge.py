@@ -53,15 +53,25 @@ class PendingBatch:
         position = len(self.entries)
         self.entries.append(judging)
         self.ids.add(record.id)
-        for key in record.keys:
+        for key in set(record.keys):
             self.items_by_key.setdefault(key, []).append(position)
 
-    def matches(self, keys: Iterable[str], min_shared: int, limit: int) -> list[tuple[int, IndexRecord]]:
-        """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`."""
+    def matches(
+        self, keys: Iterable[str], min_shared: int, limit: int, max_key_items: int | None = None
+    ) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`.
+
+        Keys held by more than `max_key_items` items of the batch are ignored, as the index
+        ignores its own (and would have, had these items been added one by one).
+        """
         shared: dict[int, int] = {}
         held = self.items_by_key.get
+        bound = len(self.entries) if max_key_items is None else max_key_items
         for key in set(keys):
-            for position in held(key) or ():
+            positions = held(key) or ()
+            if len(positions) > bound:
+                continue
+            for position in positions:
                 shared[position] = shared.get(position, 0) + 1
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
         return [(count, self.entries[pos].record) for count, pos in found[:limit]]
@@ -113,7 +123,8 @@ def shortlist(
     ]
     if batch is not None:
         found.extend(
-            (shared, record.id, record) for shared, record in batch.matches(sketch.keys, floor, stage.limit)
+            (shared, record.id, record)
+            for shared, record in batch.matches(sketch.keys, floor, stage.limit, options.max_key_items)
         )
     found.sort(key=lambda entry: (-entry[0], entry[1]))
     top = found[: stage.limit]
