@@ -73,10 +73,13 @@ class PostingsMirror:
         """
         bound = sys.maxsize if max_key_items is None else max_key_items
         held = [items for items in map(self._items_by_key.get, hashed_keys) if items and len(items) <= bound]
-        if not held:
-            return []
-        # Counted in numpy: a Counter over the postings costs about twice as much at 100,000 items.
-        seqs, counts = np.unique(np.frombuffer(b"".join(held), dtype=np.int64), return_counts=True)
+        if len(held) < min_shared:
+            return []  # no item can share more keys than are held at all
+        # Counted in numpy, runs of a sorted array: a Counter costs about twice as much at 100,000
+        # items, and np.unique's own overhead is a third of a lookup.
+        postings = np.sort(np.frombuffer(b"".join(held), dtype=np.int64))
+        starts = np.concatenate(([0], np.flatnonzero(postings[1:] != postings[:-1]) + 1))
+        seqs, counts = postings[starts], np.diff(np.append(starts, len(postings)))
         kept = counts >= min_shared
         if np.count_nonzero(kept) > limit > 0:
             # Only items with at least the limit-th best count can make the cut (ties broken by
