@@ -217,12 +217,13 @@ def sketch_cosines(vector: bytes, others: Sequence[bytes]) -> list[float]:
     at = my_terms.searchsorted(other_terms)
     matched = np.flatnonzero(my_terms.take(at, mode="clip") == other_terms)
     # Each segment's matches are in ascending term order, as np.intersect1d pairs them, so each
-    # dot sums the same float32 products in the same order as a pair-by-pair cosine.
+    # dot sums the same float32 products in the same order as a pair-by-pair cosine. The dot
+    # method is np.dot's own routine without its dispatch, which costs as much at this size.
     mine = halves.take(at[matched]).astype(np.float32)
     theirs = halves[size:].take(matched).astype(np.float32)
     starts = matched.searchsorted([0, *(bound - size for bound in bounds[1:])]).tolist()
     return [
-        min(1.0, max(0.0, float(np.dot(mine[start:end], theirs[start:end])))) if end > start else 0.0
+        min(1.0, max(0.0, float(mine[start:end].dot(theirs[start:end])))) if end > start else 0.0
         for start, end in itertools.pairwise(starts)
     ]
 
