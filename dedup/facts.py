@@ -156,7 +156,10 @@ def _source_near(text: str, verb_start: int, verb_end: int, entities: list[Fact]
 @cache
 def _reporting_pattern() -> re.Pattern[str]:
     verbs = sorted((verb for verb in lexicons.REPORTING_VERBS if verb != "according to"), key=len)
-    return re.compile(r"\b(?:" + "|".join(reversed(verbs)) + r")\b")
+    # The lookahead on first letters is implied by the alternatives, so it changes no match; it fails
+    # most positions at once instead of trying every verb there.
+    first_letters = "".join(sorted({re.escape(verb[0]) for verb in verbs}))
+    return re.compile(rf"(?=[{first_letters}])\b(?:" + "|".join(reversed(verbs)) + r")\b")
 
 
 def _attributions(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:
@@ -211,12 +214,15 @@ def _markers(text: str, tokens: tuple[Token, ...], starts: list[int]) -> Iterato
     """
     lexicon = _marker_lexicon()
     for index, token in enumerate(tokens):
-        word = text[token.span.start : token.span.end]
-        if word.lower().endswith(("n't", "n\u2019t")) or token.norm == "cannot":
+        # A word ending in "n't" normalises to one ending in "nt": only those need their text read.
+        if token.norm == "cannot" or (
+            token.norm.endswith("nt")
+            and text[token.span.start : token.span.end].lower().endswith(("n't", "n\u2019t"))
+        ):
             yield Fact(FactKind.NEGATION, token.span, "not", sentence_of(starts, token.span.start))
             continue
         entries = lexicon.get(token.norm)
-        if not entries or word == "May":
+        if not entries or text[token.span.start : token.span.end] == "May":
             continue  # "May" is the month, not the modal
         seen: set[FactKind] = set()
         for words, kind in entries:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -131,15 +132,17 @@ def _narrative_shingle_starts(
     Outlets covering one event share quotations and long proper names ("the Port Authority of New
     York"); a shared run of narrative prose is what reuse leaves behind.
     """
-    capitalised = [text[token.span.start].isupper() for token in tokens]
-    starts = []
-    for index in range(len(tokens) - size + 1):
-        if any(quoted[index : index + size]):
-            continue
-        if sum(capitalised[index : index + size]) > size // 2:
-            continue
-        starts.append(index)
-    return starts
+    # Running counts make each window's quoted and capitalised tokens two subtractions.
+    quoted_before = list(itertools.accumulate(quoted, initial=0))
+    capitalised_before = list(
+        itertools.accumulate((text[token.span.start].isupper() for token in tokens), initial=0)
+    )
+    return [
+        index
+        for index in range(len(tokens) - size + 1)
+        if quoted_before[index + size] == quoted_before[index]
+        and capitalised_before[index + size] - capitalised_before[index] <= size // 2
+    ]
 
 
 def _token_quotes(tokens: tuple[Token, ...], quotes: tuple[Span, ...]) -> tuple[int | None, ...]:
