@@ -9,7 +9,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -77,18 +77,40 @@ class Sketch:
     # The index store's encoding of the text and keys, when a sketching worker made it (see
     # dedup.index.base.BodyPacker); None means the store encodes them itself.
     packed_body: bytes | None = field(default=None, compare=False, repr=False)
+    # hash_keys(keys), made with the sketch so the process writing the index never hashes a key;
+    # None when the sketch was put together from stored parts.
+    key_hashes: bytes | None = field(default=None, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[Callable[..., Sketch], tuple[object, ...]]:
         # Sketching workers send every sketch back pickled. Dataclasses' slots __getstate__ is
         # slow, and so are a few dozen small strings: the keys travel as one string when they can.
         joined = _KEY_SEPARATOR.join(self.keys)
         if self.keys and joined.count(_KEY_SEPARATOR) == len(self.keys) - 1:
-            return _unpickle_sketch, (self.content_hash, joined, self.vector, self.packed_body)
-        return Sketch, (self.content_hash, self.keys, self.vector, self.packed_body)
+            return _unpickle_sketch, (
+                self.content_hash,
+                joined,
+                self.vector,
+                self.packed_body,
+                self.key_hashes,
+            )
+        return Sketch, (self.content_hash, self.keys, self.vector, self.packed_body, self.key_hashes)
 
 
-def _unpickle_sketch(digest: str, joined_keys: str, vector: bytes, packed_body: bytes | None) -> Sketch:
-    return Sketch(digest, tuple(joined_keys.split(_KEY_SEPARATOR)), vector, packed_body)
+def _unpickle_sketch(
+    digest: str, joined_keys: str, vector: bytes, packed_body: bytes | None, key_hashes: bytes | None
+) -> Sketch:
+    return Sketch(digest, tuple(joined_keys.split(_KEY_SEPARATOR)), vector, packed_body, key_hashes)
+
+
+def key_hash(key: str) -> int:
+    """Return the signed 64-bit blake2b hash of a key: how stores keyed by integers hold it."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def hash_keys(keys: Iterable[str]) -> bytes:
+    """Return the distinct `key_hash`es of `keys`, ascending, as little-endian int64s."""
+    digests = b"".join(hashlib.blake2b(key.encode(), digest_size=8).digest() for key in keys)
+    return np.unique(np.frombuffer(digests, dtype="<i8")).astype("<i8").tobytes()
 
 
 def content_hash(text: str) -> str:
@@ -134,6 +156,7 @@ def sketch_text(text: str, settings: CandidateSettings = DEFAULT_CANDIDATE_SETTI
         content_hash=digest,
         keys=keys,
         vector=_pack_vector(list(counts.values()), list(infos.values()), settings.sketch_terms),
+        key_hashes=hash_keys(keys),
     )
 
 

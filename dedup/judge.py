@@ -104,6 +104,7 @@ def judge_document(
         keys=sketch.keys,
         signature=sketch.vector,
         packed_body=sketch.packed_body,
+        key_hashes=sketch.key_hashes,
     )
     return Judging(record, pending_flags, len(chosen))
 
@@ -117,9 +118,7 @@ def shortlist(
     # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
     found: list[tuple[int, str, IndexRecord | None]] = [
         (shared, item_id, None)
-        for item_id, shared in _candidates_sharing(
-            index, sketch.keys, stage.limit, floor, options.max_key_items
-        )
+        for item_id, shared in _candidates_sharing(index, sketch, stage.limit, floor, options.max_key_items)
     ]
     if batch is not None:
         found.extend(
@@ -196,7 +195,7 @@ def _signatures(
 
 
 def _candidates_sharing(
-    index: CandidateView, keys: tuple[str, ...], limit: int, min_shared: int, max_key_items: int | None
+    index: CandidateView, sketch: Sketch, limit: int, min_shared: int, max_key_items: int | None
 ) -> list[tuple[str, int]]:
     """Return the index's candidates sharing at least `min_shared` keys, best first.
 
@@ -204,10 +203,10 @@ def _candidates_sharing(
     filter runs after the cut, which gives the same answer: it keeps a prefix of the ranking.
     """
     if _searches_by_share(index):
-        return index.candidates_sharing(keys, limit, min_shared, max_key_items)
+        return index.candidates_sharing(sketch.keys, limit, min_shared, max_key_items, sketch.key_hashes)
     return [
         (item_id, shared)
-        for item_id, shared in index.candidates(keys, limit, max_key_items)
+        for item_id, shared in index.candidates(sketch.keys, limit, max_key_items)
         if shared >= min_shared
     ]
 

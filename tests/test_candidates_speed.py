@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import struct
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from dedup.candidates import (
     _MID_SENTENCE_CAPITAL,
     _WORD,
     Sketch,
+    hash_keys,
+    key_hash,
     sketch_cosine,
     sketch_cosines,
     sketch_text,
@@ -72,7 +75,14 @@ def test_a_pickled_sketch_of_a_text_comes_back_whole() -> None:
     sketch = sketch_text(STORIES[3])
     back = pickle.loads(pickle.dumps(sketch))
     assert (back.content_hash, back.keys, back.vector) == (sketch.content_hash, sketch.keys, sketch.vector)
+    assert back.key_hashes == sketch.key_hashes == hash_keys(sketch.keys)
     assert len(back.keys) > 3
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_hashed_keys_are_each_distinct_key_hash_in_ascending_order(keys: list[str]) -> None:
+    packed = hash_keys(keys)
+    assert list(struct.unpack(f"<{len(packed) // 8}q", packed)) == sorted({key_hash(key) for key in keys})
 
 
 # The plain spellings of candidates' token and name patterns, which the fast ones must match exactly.

@@ -202,16 +202,15 @@ def test_sketching_and_comparing_in_worker_processes_gives_the_same_flags(tmp_pa
     assert pooled == alone  # whole flags, fact changes and all, made in the compare worker
     assert len(alone) == 4
     assert (tally.read, tally.skipped) == (11, 7)
-    # Bodies packed in the workers are the bytes the store packs itself.
+    # Bodies and key hashes made in the workers are the bytes the store makes itself.
     assert _bodies(tmp_path / "two.sqlite") == _bodies(tmp_path / "one.sqlite")
 
 
-def _bodies(path: Path) -> dict[str, bytes]:
+def _bodies(path: Path) -> dict[str, tuple[bytes, bytes]]:
     connection = sqlite3.connect(path)
     try:
-        return {
-            str(item_id): bytes(body) for item_id, body in connection.execute("SELECT id, body FROM items")
-        }
+        rows = connection.execute("SELECT id, body, key_hashes FROM items")
+        return {str(item_id): (bytes(body), bytes(hashed)) for item_id, body, hashed in rows}
     finally:
         connection.close()
 

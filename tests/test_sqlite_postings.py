@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dedup.candidates import key_hash
 from dedup.errors import IndexCorruptError, IndexStoreError
 from dedup.index.base import IndexRecord, SignatureSettings
-from dedup.index.sqlite_codec import key_hash, pack_body
+from dedup.index.sqlite_codec import pack_body
 from dedup.index.sqlite_store import SqliteStore
 from dedup.settings import Settings
 

@@ -39,6 +39,9 @@ class IndexRecord:
     signature: bytes
     # The store's own encoding of `text` and `keys`, made ahead by its `BodyPacker.pack_body`.
     packed_body: bytes | None = field(default=None, compare=False, repr=False)
+    # dedup.candidates.hash_keys(keys) when the sketch brought them; a store needing them makes
+    # them otherwise.
+    key_hashes: bytes | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +165,18 @@ class SharedKeySearch(Protocol):
     """A store whose candidate search can skip items sharing too few keys before ranking them."""
 
     def candidates_sharing(
-        self, keys: Sequence[str], limit: int, min_shared: int, max_key_items: int | None = None
+        self,
+        keys: Sequence[str],
+        limit: int,
+        min_shared: int,
+        max_key_items: int | None = None,
+        key_hashes: bytes | None = None,
     ) -> list[tuple[str, int]]:
-        """Return what `candidates` would, less the items sharing fewer than `min_shared` keys."""
+        """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
+
+        `key_hashes`, dedup.candidates.hash_keys(keys) when the caller has them, spares the store
+        hashing the keys itself.
+        """
         ...
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.candidates import hash_keys
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord
 
@@ -34,24 +33,12 @@ def item_row(record: IndexRecord) -> tuple[object, ...]:
         published,
         body,
         record.signature,
-        pack_key_hashes(record.keys),
+        record.key_hashes if record.key_hashes is not None else hash_keys(record.keys),
     )
 
 
-# Bounded: keys repeat across items (and each is hashed for the lookup, then again for the add).
-@functools.lru_cache(maxsize=1 << 16)
-def key_hash(key: str) -> int:
-    """Return the signed 64-bit blake2b hash a key is stored under."""
-    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
-
-
-def pack_key_hashes(keys: Iterable[str]) -> bytes:
-    """Return the distinct hashes of `keys`, ascending, as little-endian int64s: an item's postings."""
-    return np.array(sorted({key_hash(key) for key in keys}), dtype="<i8").tobytes()
-
-
 def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
-    """Return the hashes `pack_key_hashes` packed (raises ValueError when damaged)."""
+    """Return the hashes dedup.candidates.hash_keys packed (raises ValueError when damaged)."""
     return np.frombuffer(packed, dtype="<i8").astype(np.int64)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import heapq
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -65,10 +65,11 @@ class PostingsMirror:
                 held.frombytes(group.tobytes())
 
     def rank(
-        self, hashed_keys: set[int], limit: int, min_shared: int, max_key_items: int | None
+        self, hashed_keys: Collection[int], limit: int, min_shared: int, max_key_items: int | None
     ) -> list[tuple[str, int]]:
         """Return up to `limit` (item id, shared keys) pairs sharing `min_shared` keys or more.
 
+        `hashed_keys` must be distinct.
         Most shared first, ties by id; keys held by more than `max_key_items` items are skipped.
         """
         bound = sys.maxsize if max_key_items is None else max_key_items

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from dedup.candidates import hash_keys, key_hash
 from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
@@ -14,11 +15,10 @@ from dedup.index.redis_codec import decode_flag, encode_flag
 from dedup.index.sqlite_codec import (
     BODY_ERRORS,
     item_row,
-    key_hash,
     pack_body,
-    pack_key_hashes,
     read_record,
     unpack_body,
+    unpack_key_hashes,
 )
 from dedup.index.sqlite_connection import Transaction, connect, translate
 from dedup.index.sqlite_postings import PostingsMirror
@@ -121,7 +121,7 @@ class SqliteStore(ClosesOnExit):
                 rows = self._query("SELECT seq, id, body FROM items")
                 self._connection.executemany(
                     "UPDATE items SET key_hashes = ? WHERE seq = ?",
-                    ((pack_key_hashes(self._body_keys(item_id, body)), seq) for seq, item_id, body in rows),
+                    ((hash_keys(self._body_keys(item_id, body)), seq) for seq, item_id, body in rows),
                 )
             for table in _POSTINGS_TABLES:
                 self._execute(f"DROP TABLE IF EXISTS {table}")
@@ -230,14 +230,23 @@ class SqliteStore(ClosesOnExit):
         return self.candidates_sharing(keys, limit, 1, max_key_items)
 
     def candidates_sharing(
-        self, keys: Sequence[str], limit: int, min_shared: int, max_key_items: int | None = None
+        self,
+        keys: Sequence[str],
+        limit: int,
+        min_shared: int,
+        max_key_items: int | None = None,
+        key_hashes: bytes | None = None,
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
 
         Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
-        first call and brought up to date with what other connections commit.
+        first call and brought up to date with what other connections commit. `key_hashes` are
+        dedup.candidates.hash_keys(keys), when the caller has them.
         """
-        hashed = {key_hash(key) for key in keys}
+        if key_hashes is None:
+            hashed: Collection[int] = {key_hash(key) for key in keys}
+        else:
+            hashed = unpack_key_hashes(key_hashes).tolist()
         if not hashed or limit <= 0:
             return []
         return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
