@@ -74,6 +74,7 @@ def tokenize(text: str) -> tuple[Token, ...]:
     return tuple(tokens)
 
 
+@cache  # called for every token of every profile and fact unit; the vocabulary is small
 def is_content_word(norm: str) -> bool:
     """Tell whether a normalised token carries content (not a stop word or a lone letter)."""
     return (len(norm) > 1 and norm not in STOP_WORDS) or norm.isdigit()

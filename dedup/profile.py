@@ -104,7 +104,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         content_terms=content_terms,
         content_weight=sum(idf(term) for term in content_terms),
         rare_terms=frozenset(term for term in content_terms if is_rare(term)),
-        numbers=frozenset(term for term in content_terms if any(ch.isdigit() for ch in term)),
+        numbers=frozenset(term for term in content_terms if any(map(str.isdigit, term))),
         names=_names(text, tokens, sentences),
         word_count=len(tokens),
         quote_marks=count_quote_marks(text),
@@ -187,9 +187,8 @@ def _names(text: str, tokens: tuple[Token, ...], sentences: tuple[Sentence, ...]
     sentence_starts = {sentence.span.start for sentence in sentences}
     names = set()
     for token in tokens:
-        word = text[token.span.start : token.span.end]
         if (
-            word[:1].isupper()
+            text[token.span.start].isupper()  # the token's first character (tokens are never empty)
             and token.span.start not in sentence_starts
             and is_content_word(token.norm)
             and zipf(token.norm) < _NAME_MAX_ZIPF
