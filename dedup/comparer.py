@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
-from functools import partial
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from dedup.closing import ClosesOnExit
 from dedup.compare import compare
@@ -17,8 +16,32 @@ from dedup.profile import Profile
 from dedup.profile_cache import ProfileCache
 from dedup.settings import Settings
 
-PendingFlags = Callable[[], tuple[Flag, ...]]
-"""Returns an item's flags, waiting for its compare if it runs elsewhere."""
+
+class PendingFlags(Protocol):
+    """An item's flags: `done()` tells whether they are known, `result()` waits for them."""
+
+    def done(self) -> bool:
+        """Tell whether the compare is over."""
+        ...
+
+    def result(self) -> tuple[Flag, ...]:
+        """Return the flags, waiting for the compare if it is not over."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class KnownFlags:
+    """Flags made in this process: known from the start."""
+
+    flags: tuple[Flag, ...] = ()
+
+    def done(self) -> bool:
+        """Always over."""
+        return True
+
+    def result(self) -> tuple[Flag, ...]:
+        """Return the flags."""
+        return self.flags
 
 
 class Comparer(ClosesOnExit):
@@ -26,7 +49,7 @@ class Comparer(ClosesOnExit):
 
     A compare needs nothing from the index but the records it is given, yet building profiles and
     comparing them was a fifth of a scan's main process. In a worker, the main process hands each
-    shortlist over and goes on to the next item; a batch collects its flags before it commits.
+    shortlist over and goes on to the next item; an item commits once its flags are known.
     Both ways keep the profiles of the last texts compared (sources come back).
     """
 
@@ -38,16 +61,15 @@ class Comparer(ClosesOnExit):
     def submit(self, document: Document, item_hash: str, shortlist: list[IndexRecord]) -> PendingFlags:
         """Start comparing `document` (whose content hash is `item_hash`) with `shortlist`."""
         if not shortlist:
-            return _no_flags
+            return KnownFlags()
         if not self.in_worker:
-            return partial(_given, compare_shortlist(document, item_hash, shortlist, self.profiles))
+            return KnownFlags(compare_shortlist(document, item_hash, shortlist, self.profiles))
         if self._pool is None:
             # fork: the worker starts in milliseconds with the word tables already loaded.
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
         # A record of the batch carries its packed body, which a compare never reads.
         light = [replace(record, packed_body=None) for record in shortlist]
-        future = self._pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)
-        return future.result
+        return self._pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)
 
     def close(self) -> None:
         """Stop the worker process, if any."""
@@ -116,11 +138,3 @@ def _compare_in_worker(
     if _worker_profiles is None or _worker_profiles.settings != settings:
         _worker_profiles = ProfileCache(settings)
     return compare_shortlist(document, item_hash, shortlist, _worker_profiles)
-
-
-def _no_flags() -> tuple[Flag, ...]:
-    return ()
-
-
-def _given(flags: tuple[Flag, ...]) -> tuple[Flag, ...]:
-    return flags

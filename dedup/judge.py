@@ -36,12 +36,12 @@ class Judging:
 
     def judged(self) -> Judged:
         """Wait for the flags and return the judged item."""
-        return Judged(self.record, self.pending_flags(), self.compared)
+        return Judged(self.record, self.pending_flags.result(), self.compared)
 
 
 @dataclass(slots=True)
 class PendingBatch:
-    """Judged items not yet committed, with their keys inverted so later items can find them."""
+    """Items not yet committed, in the order they came, with their keys inverted so later items find them."""
 
     entries: list[Judging] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
@@ -75,6 +75,23 @@ class PendingBatch:
                 shared[position] = shared.get(position, 0) + 1
         found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
         return [(count, self.entries[pos].record) for count, pos in found[:limit]]
+
+    def ready_count(self) -> int:
+        """Return how many items, from the first held on, have their flags known."""
+        count = 0
+        for judging in self.entries:
+            if not judging.pending_flags.done():
+                break
+            count += 1
+        return count
+
+    def take(self, count: int) -> list[Judging]:
+        """Remove and return the first `count` items held; the others stay, found by `matches`."""
+        taken, kept = self.entries[:count], self.entries[count:]
+        self.clear()
+        for judging in kept:
+            self.append(judging)
+        return taken
 
     def clear(self) -> None:
         """Forget every held item."""

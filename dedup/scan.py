@@ -164,9 +164,10 @@ def scan_entries(
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     """Flag and index already-read entries; errors pass through as steps.
 
-    Items are committed `options.batch_size` at a time (each with its flags, in one `add_many`),
-    and their steps and flags come out only once committed. Items waiting in a batch are
-    candidates for the items after them, so a batch finds what one-by-one adds would.
+    Items are committed about `options.batch_size` at a time (each with its flags, in one
+    `add_many`), in the order they came, and their steps and flags come out only once committed.
+    Items waiting in a batch are candidates for the items after them, so a batch finds what
+    one-by-one adds would.
     """
     batch = PendingBatch()
     sketches = sketcher or Sketcher(options.candidates)
@@ -181,21 +182,33 @@ def scan_entries(
             continue
         batch.append(judge_document(entry, sketch(), index, batch, options, comparer))
         if len(batch.entries) >= options.batch_size:
-            yield from _commit(batch, source, index)
-    yield from _commit(batch, source, index)
+            yield from _commit(batch, _ready_to_commit(batch, options.batch_size), source, index)
+    yield from _commit(batch, len(batch.entries), source, index)
 
 
 def _entry_text(entry: Entry) -> str | None:
     return None if isinstance(entry, DedupError) else entry.text
 
 
+def _ready_to_commit(batch: PendingBatch, batch_size: int) -> int:
+    """Return how many items from the front of a full batch to commit now, maybe none yet.
+
+    Items whose compares run in a worker may not have their flags yet. Rather than wait, the
+    scan goes on judging and commits the front of the batch whose flags are known once that is
+    half a batch; at twice a batch it waits for the first batch's worth.
+    """
+    ready = batch.ready_count()
+    if len(batch.entries) >= 2 * batch_size:
+        return max(ready, batch_size)
+    return ready if ready >= max(1, batch_size // 2) else 0
+
+
 def _commit(
-    batch: PendingBatch, source: str, index: IndexStore
+    batch: PendingBatch, count: int, source: str, index: IndexStore
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
-    if not batch.entries:
+    if count <= 0:
         return
-    entries = [judging.judged() for judging in batch.entries]
-    batch.clear()
+    entries = [judging.judged() for judging in batch.take(count)]
     added = index.add_many([(judged.record, judged.flags) for judged in entries])
     for judged, is_new in zip(entries, added, strict=True):
         kept = judged.flags if is_new else ()

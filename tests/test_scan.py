@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from dedup.comparer import flag_id
+from dedup.comparer import Comparer, PendingFlags, flag_id
 from dedup.errors import DedupError
 from dedup.feeds import read_file
 from dedup.index import open_index
+from dedup.index.base import IndexRecord
 from dedup.model import DerivationKind, Document, Flag
-from dedup.scan import ScanOptions, ScanTally, scan
+from dedup.scan import ScanOptions, ScanTally, scan, scan_entries
+from dedup.settings import Settings
 from tests.http_server import FeedServer
 
 FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
@@ -228,3 +230,64 @@ def test_a_derivative_of_a_text_filed_twice_is_flagged_once(tmp_path: Path) -> N
         ("edited", "filed"),
         ("filed-again", "filed"),
     ]
+
+
+class _LateFlags:
+    """Flags known only after being asked about a few times, as from a busy compare worker."""
+
+    def __init__(self, flags: tuple[Flag, ...], polls: int) -> None:
+        self.flags = flags
+        self.polls = polls
+        self.waited = False
+
+    def done(self) -> bool:
+        self.polls -= 1
+        return self.polls < 0
+
+    def result(self) -> tuple[Flag, ...]:
+        self.waited = not self.done()
+        return self.flags
+
+
+class _SlowComparer(Comparer):
+    """Compares in this process, but hands each item's flags over late."""
+
+    def __init__(self, polls: int) -> None:
+        super().__init__(Settings())
+        self.polls = polls
+        self.handed: list[_LateFlags] = []
+
+    def submit(self, document: Document, item_hash: str, shortlist: list[IndexRecord]) -> PendingFlags:
+        known = super().submit(document, item_hash, shortlist).result()
+        self.handed.append(_LateFlags(known, self.polls))
+        return self.handed[-1]
+
+
+@pytest.mark.parametrize("polls", [0, 3, 50])
+def test_items_commit_in_order_with_their_flags_however_late_the_flags_come(
+    tmp_path: Path, polls: int
+) -> None:
+    entries = [entry for path in sorted(GOOD.rglob("*")) if path.is_file() for entry in read_file(path)]
+    options = replace(ScanOptions(), batch_size=4)
+    with open_index(tmp_path / "plain.sqlite") as index:
+        plain = list(scan_entries(entries, "feed", index, options))
+    comparer = _SlowComparer(polls)
+    with open_index(tmp_path / "late.sqlite") as index:
+        late = list(scan_entries(entries, "feed", index, options, comparer=comparer))
+        assert [record.id for record in _records_in_order(tmp_path / "late.sqlite")] == [
+            step.item_id for step, _ in plain if step.is_new
+        ]
+    assert late == plain
+    assert any(flags for _, flags in late)
+    if polls == 0:
+        assert not any(handed.waited for handed in comparer.handed)
+
+
+def _records_in_order(path: Path) -> list[IndexRecord]:
+    with open_index(path) as index:
+        connection = sqlite3.connect(path)
+        try:
+            ids = [str(item_id) for (item_id,) in connection.execute("SELECT id FROM items ORDER BY seq")]
+        finally:
+            connection.close()
+        return [record for record in map(index.get, ids) if record is not None]
