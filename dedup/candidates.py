@@ -113,6 +113,16 @@ def hash_keys(keys: Iterable[str]) -> bytes:
     return np.unique(np.frombuffer(digests, dtype="<i8")).astype("<i8").tobytes()
 
 
+def pack_key_hashes(hashed: Sequence[int]) -> bytes:
+    """Pack distinct key hashes, as `hash_keys` does."""
+    return np.array(sorted(hashed), dtype="<i8").tobytes()
+
+
+def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
+    """Return the key hashes `hash_keys` packed (raises ValueError when damaged)."""
+    return np.frombuffer(packed, dtype="<i8").astype(np.int64)
+
+
 def content_hash(text: str) -> str:
     """Return the sha256 hex digest of the text's lower-cased word sequence.
 

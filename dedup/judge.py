@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard, cast
 
-from dedup.candidates import CandidateSettings, Sketch, is_close, sketch_cosines, term_key_count
+from dedup.candidates import (
+    CandidateSettings,
+    Sketch,
+    hash_keys,
+    is_close,
+    pack_key_hashes,
+    sketch_cosines,
+    term_key_count,
+    unpack_key_hashes,
+)
 from dedup.comparer import Comparer, PendingFlags
 from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
 from dedup.model import Document, Flag
@@ -41,11 +50,15 @@ class Judging:
 
 @dataclass(slots=True)
 class PendingBatch:
-    """Items not yet committed, in the order they came, with their keys inverted so later items find them."""
+    """Items not yet committed, in the order they came, with their keys inverted so later items find them.
+
+    Keys are held by their 64-bit hashes (dedup.candidates.hash_keys), as the SQLite index holds
+    them, so a lookup can weigh a key by its holders in the index and the batch together.
+    """
 
     entries: list[Judging] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
-    items_by_key: dict[str, list[int]] = field(default_factory=dict)
+    items_by_key: dict[int, list[int]] = field(default_factory=dict)
 
     def append(self, judging: Judging) -> None:
         """Hold one item being judged."""
@@ -53,21 +66,26 @@ class PendingBatch:
         position = len(self.entries)
         self.entries.append(judging)
         self.ids.add(record.id)
-        for key in set(record.keys):
+        for key in _hashed_keys(record.key_hashes, record.keys):
             self.items_by_key.setdefault(key, []).append(position)
 
-    def matches(
-        self, keys: Iterable[str], min_shared: int, limit: int, max_key_items: int | None = None
-    ) -> list[tuple[int, IndexRecord]]:
-        """Return (shared keys, record) for the `limit` held items sharing most of `keys`, if `min_shared`.
+    def holders(self, hashed_keys: Sequence[int]) -> list[int]:
+        """Return how many held items hold each of `hashed_keys`."""
+        held = self.items_by_key.get
+        return [len(held(key) or ()) for key in hashed_keys]
 
-        Keys held by more than `max_key_items` items of the batch are ignored, as the index
-        ignores its own (and would have, had these items been added one by one).
+    def matches(
+        self, hashed_keys: Iterable[int], min_shared: int, limit: int, max_key_items: int | None = None
+    ) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for the `limit` held items sharing most keys, if `min_shared`.
+
+        `hashed_keys` must be distinct. Keys held by more than `max_key_items` items of the batch
+        are ignored, as an index ignores its own.
         """
         shared: dict[int, int] = {}
         held = self.items_by_key.get
         bound = len(self.entries) if max_key_items is None else max_key_items
-        for key in set(keys):
+        for key in hashed_keys:
             positions = held(key) or ()
             if len(positions) > bound:
                 continue
@@ -133,15 +151,10 @@ def shortlist(
     stage = options.candidates
     floor = min(stage.min_shared_keys, len(sketch.keys))
     # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
+    sharing = _sharing_most_keys(sketch, index, batch, floor, stage.limit, options.max_key_items)
     found: list[tuple[int, str, IndexRecord | None]] = [
-        (shared, item_id, None)
-        for item_id, shared in _candidates_sharing(index, sketch, stage.limit, floor, options.max_key_items)
+        (shared, held, None) if isinstance(held, str) else (shared, held.id, held) for shared, held in sharing
     ]
-    if batch is not None:
-        found.extend(
-            (shared, record.id, record)
-            for shared, record in batch.matches(sketch.keys, floor, stage.limit, options.max_key_items)
-        )
     found.sort(key=lambda entry: (-entry[0], entry[1]))
     top = found[: stage.limit]
     records: dict[str, IndexRecord | None] = {}
@@ -211,21 +224,53 @@ def _signatures(
     return found
 
 
-def _candidates_sharing(
-    index: CandidateView, sketch: Sketch, limit: int, min_shared: int, max_key_items: int | None
-) -> list[tuple[str, int]]:
-    """Return the index's candidates sharing at least `min_shared` keys, best first.
+def _sharing_most_keys(
+    sketch: Sketch,
+    index: CandidateView,
+    batch: PendingBatch | None,
+    min_shared: int,
+    limit: int,
+    max_key_items: int | None,
+) -> list[tuple[int, str | IndexRecord]]:
+    """Return (shared keys, indexed item id or batched record) for up to `limit` items of each.
 
-    A store that can drop the others before ranking (SqliteStore) does so; for the rest the
-    filter runs after the cut, which gives the same answer: it keeps a prefix of the ranking.
+    A store that counts holders (SqliteStore) lets a key's holders in the index and the batch be
+    added up, so a key too common to point anywhere is dropped on both sides alike, and the
+    items found are those of one index holding both: whichever items a batch still holds (its
+    commits wait for compares to finish) changes nothing. Other stores bound each side alone.
     """
+    hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
     if _searches_by_share(index):
-        return index.candidates_sharing(sketch.keys, limit, min_shared, max_key_items, sketch.key_hashes)
-    return [
-        (item_id, shared)
-        for item_id, shared in index.candidates(sketch.keys, limit, max_key_items)
-        if shared >= min_shared
-    ]
+        if max_key_items is not None:
+            in_batch = batch.holders(hashed) if batch is not None else [0] * len(hashed)
+            in_index = index.key_holders(hashed)
+            hashed = [
+                key
+                for key, here, there in zip(hashed, in_index, in_batch, strict=True)
+                if here + there <= max_key_items
+            ]
+        usable = pack_key_hashes(hashed)
+        found: list[tuple[int, str | IndexRecord]] = [
+            (shared, item_id)
+            for item_id, shared in index.candidates_sharing(sketch.keys, limit, min_shared, None, usable)
+        ]
+        bound = None
+    else:
+        found = [
+            (shared, item_id)
+            for item_id, shared in index.candidates(sketch.keys, limit, max_key_items)
+            if shared >= min_shared
+        ]
+        bound = max_key_items
+    if batch is not None:
+        found.extend(batch.matches(hashed, min_shared, limit, bound))
+    return found
+
+
+def _hashed_keys(key_hashes: bytes | None, keys: tuple[str, ...]) -> list[int]:
+    packed = key_hashes if key_hashes is not None else hash_keys(keys)
+    hashed: list[int] = unpack_key_hashes(packed).tolist()
+    return hashed
 
 
 def _searches_by_share(index: CandidateView) -> TypeGuard[SharedKeySearch]:

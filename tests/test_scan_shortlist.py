@@ -9,12 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.candidates import sketch_text
+from dedup.candidates import Sketch, sketch_text
+from dedup.comparer import KnownFlags
 from dedup.feeds import read_file
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
-from dedup.judge import Judging, PendingBatch, shortlist
+from dedup.judge import Judging, PendingBatch, _sharing_most_keys, shortlist
 from dedup.model import Document
 from dedup.scan import ScanOptions
 from dedup.settings import Settings
@@ -70,30 +71,42 @@ def test_shortlists_from_signatures_equal_those_from_whole_records(tmp_path: Pat
 _KEYS = [f"t:{letter}" for letter in "abcdef"]
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     held=st.lists(st.lists(st.sampled_from(_KEYS), min_size=1, max_size=4), min_size=1, max_size=12),
+    split=st.integers(0, 12),
     query=st.lists(st.sampled_from(_KEYS), min_size=1, max_size=6),
     min_shared=st.integers(1, 3),
     max_key_items=st.integers(1, 8),
 )
-def test_a_batch_matches_what_an_index_of_the_same_items_finds(
+def test_items_held_in_a_batch_are_found_as_if_they_were_indexed(
     tmp_path_factory: pytest.TempPathFactory,
     held: list[list[str]],
+    split: int,
     query: list[str],
     min_shared: int,
     max_key_items: int,
 ) -> None:
-    batch = PendingBatch()
-    path = tmp_path_factory.mktemp("batch") / "index.sqlite"
-    with SqliteStore(path, SignatureSettings.from_settings(Settings())) as store:
-        for number, keys in enumerate(held):
-            record = IndexRecord(
-                f"item-{number:02}", f"hash-{number}", "text", None, None, None, tuple(keys), b""
-            )
-            batch.append(Judging(record, tuple, 0))
-            store.add(record)
-        indexed = store.candidates_sharing(query, len(held), min_shared, max_key_items)
-    # The same items under the same rule for keys too common to point anywhere.
-    found = batch.matches(query, min_shared, len(held), max_key_items)
-    assert sorted((record.id, shared) for shared, record in found) == sorted(indexed)
+    records = [
+        IndexRecord(f"item-{number:02}", f"hash-{number}", "text", None, None, None, tuple(keys), b"")
+        for number, keys in enumerate(held)
+    ]
+    folder = tmp_path_factory.mktemp("batch")
+    sketch = Sketch("query", tuple(query), b"")
+    limit = len(held)
+    with (
+        SqliteStore(folder / "split.sqlite", SignatureSettings.from_settings(Settings())) as split_index,
+        SqliteStore(folder / "whole.sqlite", SignatureSettings.from_settings(Settings())) as whole_index,
+    ):
+        batch = PendingBatch()
+        for number, record in enumerate(records):
+            whole_index.add(record)
+            if number < split:
+                split_index.add(record)
+            else:
+                batch.append(Judging(record, KnownFlags(), 0))
+        found = _sharing_most_keys(sketch, split_index, batch, min_shared, limit, max_key_items)
+        whole = whole_index.candidates_sharing(query, limit, min_shared, max_key_items)
+    # However the items are split between the index and a batch, the same items share the same keys.
+    named = sorted((held if isinstance(held, str) else held.id, shared) for shared, held in found)
+    assert named == sorted(whole)

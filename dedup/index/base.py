@@ -162,7 +162,7 @@ class IndexStore(Protocol):
 
 @runtime_checkable
 class SharedKeySearch(Protocol):
-    """A store whose candidate search can skip items sharing too few keys before ranking them."""
+    """A store that can skip items sharing too few keys before ranking them, and count a key's holders."""
 
     def candidates_sharing(
         self,
@@ -177,6 +177,10 @@ class SharedKeySearch(Protocol):
         `key_hashes`, dedup.candidates.hash_keys(keys) when the caller has them, spares the store
         hashing the keys itself.
         """
+        ...
+
+    def key_holders(self, hashed_keys: Sequence[int]) -> list[int]:
+        """Return how many indexed items hold each of `hashed_keys` (dedup.candidates.key_hash)."""
         ...
 
 

@@ -9,9 +9,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from dedup.candidates import hash_keys
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord
@@ -35,11 +32,6 @@ def item_row(record: IndexRecord) -> tuple[object, ...]:
         record.signature,
         record.key_hashes if record.key_hashes is not None else hash_keys(record.keys),
     )
-
-
-def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
-    """Return the hashes dedup.candidates.hash_keys packed (raises ValueError when damaged)."""
-    return np.frombuffer(packed, dtype="<i8").astype(np.int64)
 
 
 def pack_body(text: str, keys: Sequence[str]) -> bytes:

@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 import numpy as np
 import numpy.typing as npt
 
-from dedup.index.sqlite_codec import unpack_key_hashes
+from dedup.candidates import unpack_key_hashes
 
 
 class PostingsMirror:
@@ -63,6 +63,11 @@ class PostingsMirror:
                 self._items_by_key[key] = array("q", group.tobytes())
             else:
                 held.frombytes(group.tobytes())
+
+    def holders(self, hashed_keys: Iterable[int]) -> list[int]:
+        """Return how many items hold each of `hashed_keys`."""
+        held = self._items_by_key.get
+        return [len(held(key) or ()) for key in hashed_keys]
 
     def rank(
         self, hashed_keys: Collection[int], limit: int, min_shared: int, max_key_items: int | None

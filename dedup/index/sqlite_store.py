@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from dedup.candidates import hash_keys, key_hash
+from dedup.candidates import hash_keys, key_hash, unpack_key_hashes
 from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
@@ -18,7 +18,6 @@ from dedup.index.sqlite_codec import (
     pack_body,
     read_record,
     unpack_body,
-    unpack_key_hashes,
 )
 from dedup.index.sqlite_connection import Transaction, connect, translate
 from dedup.index.sqlite_postings import PostingsMirror
@@ -250,6 +249,10 @@ class SqliteStore(ClosesOnExit):
         if not hashed or limit <= 0:
             return []
         return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
+
+    def key_holders(self, hashed_keys: Sequence[int]) -> list[int]:
+        """Return how many indexed items hold each of `hashed_keys` (dedup.candidates.key_hash)."""
+        return self._synced_postings().holders(hashed_keys)
 
     def _synced_postings(self) -> PostingsMirror:
         version = int(self._query("PRAGMA data_version")[0][0])
