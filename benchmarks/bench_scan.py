@@ -291,7 +291,7 @@ def run_scan_one_pass(items: Iterator[Item], path: Path, size: int, workers: int
     tail_from = int(size * 0.9)
     tail_start: tuple[float, float, float, float] | None = None
     wall, cpu = time.perf_counter(), time.process_time()
-    comparer = Comparer(options.settings, in_worker=workers > 1)
+    comparer = Comparer(options.settings, 1 if workers > 1 else 0)
     with Sketcher(options.candidates, workers) as sketcher, comparer:
         for step, flags in scan_entries(read(), "bench", store, options, sketcher, comparer):
             tally.add(step)
@@ -319,7 +319,8 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     """Scan the stream a chunk at a time (as a file would be), timing wall clock and CPU."""
     options = ScanOptions(workers=workers)
     sketcher = Sketcher(options.candidates, workers)
-    comparer = Comparer(options.settings, in_worker=workers > 1)  # one for every chunk, as scan() does
+    # One for every chunk, as scan() does.
+    comparer = Comparer(options.settings, 1 if workers > 1 else 0)
     tally = ScanTally()
     derivatives: list[tuple[int, int, str]] = []  # (stream position, source, kind)
     candidate_hits: dict[int, tuple[bool, bool]] = {}

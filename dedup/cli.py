@@ -122,7 +122,8 @@ def diff(original: str, derivative: str, as_json: bool) -> None:
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes that sketch items ahead of the one writing the index.",
+    help="Processes that sketch items ahead of the one writing the index; with 2 or more, one more"
+    " runs the full compares.",
 )
 @click.option(
     "--report-dir",

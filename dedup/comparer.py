@@ -45,7 +45,7 @@ class KnownFlags:
 
 
 class Comparer(ClosesOnExit):
-    """Compare new items with their shortlists: here, or (`in_worker`) in one worker process.
+    """Compare new items with their shortlists: here, or in `processes` worker processes.
 
     A compare needs nothing from the index but the records it is given, yet building profiles and
     comparing them was a fifth of a scan's main process. In a worker, the main process hands each
@@ -53,20 +53,20 @@ class Comparer(ClosesOnExit):
     Both ways keep the profiles of the last texts compared (sources come back).
     """
 
-    def __init__(self, settings: Settings, in_worker: bool = False) -> None:
+    def __init__(self, settings: Settings, processes: int = 0) -> None:
         self.profiles = ProfileCache(settings)
-        self.in_worker = in_worker
+        self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, document: Document, item_hash: str, shortlist: list[IndexRecord]) -> PendingFlags:
         """Start comparing `document` (whose content hash is `item_hash`) with `shortlist`."""
         if not shortlist:
             return KnownFlags()
-        if not self.in_worker:
+        if self.processes < 1:
             return KnownFlags(compare_shortlist(document, item_hash, shortlist, self.profiles))
         if self._pool is None:
             # fork: the worker starts in milliseconds with the word tables already loaded.
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
         # A record of the batch carries its packed body, which a compare never reads.
         light = [replace(record, packed_body=None) for record in shortlist]
         return self._pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)

@@ -40,7 +40,7 @@ class ScanOptions:
     # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
     batch_size: int = 256
     # Processes that sketch items ahead of the one writing the index; 1 sketches in-process.
-    # With more than 1, one more process runs the full compares (dedup.comparer).
+    # With more than 1, one more runs the full compares (dedup.comparer).
     workers: int = 1
     # At most this many candidates per item go through the full compare, best sketch cosine first.
     max_compares: int = 5
@@ -144,7 +144,7 @@ def scan(
         return
     yield from _emit(index, _pending_flags(index))
     # One of each for the whole scan: sources recur across files, and workers start once.
-    comparer = Comparer(options.settings, in_worker=options.workers > 1)
+    comparer = Comparer(options.settings, _compare_processes(options.workers))
     with Sketcher(options.candidates, options.workers) as sketcher, comparer:
         while True:
             for source in source_list:
@@ -184,6 +184,11 @@ def scan_entries(
         if len(batch.entries) >= options.batch_size:
             yield from _commit(batch, _ready_to_commit(batch, options.batch_size), source, index)
     yield from _commit(batch, len(batch.entries), source, index)
+
+
+def _compare_processes(workers: int) -> int:
+    """Compare in one worker process when sketching in workers (a second one measured no faster)."""
+    return 1 if workers > 1 else 0
 
 
 def _entry_text(entry: Entry) -> str | None:
