@@ -113,11 +113,6 @@ def hash_keys(keys: Iterable[str]) -> bytes:
     return np.unique(np.frombuffer(digests, dtype="<i8")).astype("<i8").tobytes()
 
 
-def pack_key_hashes(hashed: Sequence[int]) -> bytes:
-    """Pack distinct key hashes, as `hash_keys` does."""
-    return np.array(sorted(hashed), dtype="<i8").tobytes()
-
-
 def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
     """Return the key hashes `hash_keys` packed (raises ValueError when damaged)."""
     return np.frombuffer(packed, dtype="<i8").astype(np.int64)

@@ -12,7 +12,6 @@ from dedup.candidates import (
     Sketch,
     hash_keys,
     is_close,
-    pack_key_hashes,
     sketch_cosines,
     term_key_count,
     unpack_key_hashes,
@@ -249,10 +248,9 @@ def _sharing_most_keys(
                 for key, here, there in zip(hashed, in_index, in_batch, strict=True)
                 if here + there <= max_key_items
             ]
-        usable = pack_key_hashes(hashed)
         found: list[tuple[int, str | IndexRecord]] = [
             (shared, item_id)
-            for item_id, shared in index.candidates_sharing(sketch.keys, limit, min_shared, None, usable)
+            for item_id, shared in index.candidates_sharing(sketch.keys, limit, min_shared, None, hashed)
         ]
         bound = None
     else:

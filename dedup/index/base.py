@@ -170,12 +170,12 @@ class SharedKeySearch(Protocol):
         limit: int,
         min_shared: int,
         max_key_items: int | None = None,
-        key_hashes: bytes | None = None,
+        hashed_keys: Sequence[int] | None = None,
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
 
-        `key_hashes`, dedup.candidates.hash_keys(keys) when the caller has them, spares the store
-        hashing the keys itself.
+        `hashed_keys`, the distinct dedup.candidates.key_hash of each key, stand for `keys` when
+        the caller has them (and spare the store hashing them).
         """
         ...
 

@@ -29,17 +29,6 @@ class PostingsMirror:
         self._items_by_key: dict[int, array[int]] = {}
         self._ids: dict[int, str] = {}
 
-    def add_item(self, seq: int, item_id: str, hashed_keys: Iterable[int]) -> None:
-        """Record one committed item and its (distinct) hashed keys."""
-        self._ids[seq] = item_id
-        for key in hashed_keys:
-            items = self._items_by_key.get(key)
-            if items is None:
-                self._items_by_key[key] = array("q", (seq,))
-            else:
-                items.append(seq)
-        self.last_seq = max(self.last_seq, seq)
-
     def add_items(self, items: Iterable[tuple[int, str, bytes]]) -> None:
         """Record many committed items at once: (seq, id, packed hashed keys) in ascending seq."""
         seq_parts: list[npt.NDArray[np.int64]] = []
@@ -56,7 +45,7 @@ class PostingsMirror:
         keys, seqs = np.concatenate(key_parts), np.concatenate(seq_parts)
         order = np.argsort(keys, kind="stable")  # stable: each key's items stay in seq order
         keys, seqs = keys[order], seqs[order]
-        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        starts = _run_starts(keys)
         for key, group in zip(keys[starts].tolist(), np.split(seqs, starts[1:]), strict=True):
             held = self._items_by_key.get(key)
             if held is None:
@@ -84,7 +73,7 @@ class PostingsMirror:
         # Counted in numpy, runs of a sorted array: a Counter costs about twice as much at 100,000
         # items, and np.unique's own overhead is a third of a lookup.
         postings = np.sort(np.frombuffer(b"".join(held), dtype=np.int64))
-        starts = np.concatenate(([0], np.flatnonzero(postings[1:] != postings[:-1]) + 1))
+        starts = _run_starts(postings)
         seqs, counts = postings[starts], np.diff(np.append(starts, len(postings)))
         kept = counts >= min_shared
         if np.count_nonzero(kept) > limit > 0:
@@ -96,3 +85,8 @@ class PostingsMirror:
             (-count, ids[seq]) for seq, count in zip(seqs[kept].tolist(), counts[kept].tolist(), strict=True)
         ]
         return [(item_id, -negated) for negated, item_id in heapq.nsmallest(limit, ranked)]
+
+
+def _run_starts(ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Return where each run of equal values starts in a sorted, non-empty array."""
+    return np.concatenate(([0], np.flatnonzero(ordered[1:] != ordered[:-1]) + 1))

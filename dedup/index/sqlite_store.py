@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from dedup.candidates import hash_keys, key_hash, unpack_key_hashes
+from dedup.candidates import hash_keys, key_hash
 from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
@@ -234,18 +234,15 @@ class SqliteStore(ClosesOnExit):
         limit: int,
         min_shared: int,
         max_key_items: int | None = None,
-        key_hashes: bytes | None = None,
+        hashed_keys: Sequence[int] | None = None,
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
 
         Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
-        first call and brought up to date with what other connections commit. `key_hashes` are
-        dedup.candidates.hash_keys(keys), when the caller has them.
+        first call and brought up to date with what other connections commit. `hashed_keys`, the
+        distinct dedup.candidates.key_hash of each key, stand for `keys` when the caller has them.
         """
-        if key_hashes is None:
-            hashed: Collection[int] = {key_hash(key) for key in keys}
-        else:
-            hashed = unpack_key_hashes(key_hashes).tolist()
+        hashed: Collection[int] = {key_hash(key) for key in keys} if hashed_keys is None else hashed_keys
         if not hashed or limit <= 0:
             return []
         return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
