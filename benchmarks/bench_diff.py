@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 # Submodule imports: they work under any editable-install layout, also outside the repository root.
-from dedup.compare import compare
-from dedup.factdiff import diff_facts
-from dedup.load import load_document
+from dedup.comparison.compare import compare
+from dedup.facts.diff import diff_facts
 from dedup.model import Document, FactChange, Span
-from dedup.profile import profile_document
+from dedup.profile.profile import profile_document
+from dedup.sources.load import load_document
 
 PAIRS = Path(__file__).resolve().parent.parent / "fixtures" / "pairs"
 SEEDS = PAIRS / "seeds-rewrite"

@@ -39,16 +39,16 @@ from typing import Any
 import redis
 from datasketch import MinHash, MinHashLSH
 
-from dedup.candidates import sketch_text
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.redis_codec import encode_record
 from dedup.index.redis_store import RedisStore
-from dedup.scan import ScanOptions, scan
-from dedup.settings import DEFAULT_SETTINGS
+from dedup.scanning.candidates import sketch_text
+from dedup.scanning.scan import scan
+from dedup.settings import DEFAULT_SETTINGS, ScanOptions
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "bbc" / "articles.jsonl"
-SIGNATURES = SignatureSettings.from_settings(DEFAULT_SETTINGS)
+SIGNATURES = SignatureSettings.current()
 BATCH = 256
 LIMIT = ScanOptions().candidates.limit
 MAX_KEY_ITEMS = ScanOptions().max_key_items

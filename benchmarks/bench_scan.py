@@ -13,7 +13,7 @@ The corpus: the 2,225 BBC articles (../shared/corpora/bbc) first, then a stream 
     altered; names kept: almost no 5-word shingles survive), light edits, partial reuse (half the
     sentences woven into other material), and exact copies.
 Everything runs in this process on the same generated items, with fixed seeds:
-  1. scan: dedup.scan.scan_entries into a fresh SqliteStore, 1,000 items a call (or with
+  1. scan: dedup.scanning.scan.scan_entries into a fresh SqliteStore, 1,000 items a call (or with
      --one-pass, one call over the stream written to a JSONL file, as `dedup scan` reads a file);
      docs/s overall and over the last tenth (with --size * 0.9 indexed), index size on disk,
      peak RSS (ru_maxrss) after the scan;
@@ -51,17 +51,17 @@ import numpy as np
 from datasketch import MinHash
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from dedup.candidates import sketch_text
-from dedup.comparer import Comparer
 from dedup.index.base import SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
-from dedup.judge import shortlist
 from dedup.model import Document
-from dedup.normalize import normalize_word
-from dedup.rarity import RARE_MAX_ZIPF, zipf
-from dedup.scan import ScanOptions, ScanTally, scan_entries
-from dedup.settings import DEFAULT_SETTINGS
-from dedup.sketcher import Sketcher
+from dedup.scanning.candidates import sketch_text
+from dedup.scanning.flagging import Comparer
+from dedup.scanning.scan import ScanTally, scan_entries
+from dedup.scanning.shortlist import shortlist
+from dedup.scanning.sketcher import Sketcher
+from dedup.settings import ScanOptions
+from dedup.text.normalize import normalize_word
+from dedup.text.rarity import RARE_MAX_ZIPF, zipf
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "bbc" / "articles.jsonl"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
@@ -268,7 +268,7 @@ def run_scan_one_pass(items: Iterator[Item], path: Path, size: int, workers: int
     candidate_hits: dict[int, tuple[bool, bool]] = {}
     flagged: set[str] = set()
     tally = ScanTally()
-    store = SqliteStore(path, SignatureSettings.from_settings(DEFAULT_SETTINGS))
+    store = SqliteStore(path, SignatureSettings.current())
     lookup_s = [0.0, 0.0]  # wall, CPU spent on recall lookups, not part of the scan
 
     def read() -> Iterator[Document]:
@@ -329,7 +329,7 @@ def run_scan(items: Iterator[Item], path: Path, size: int, workers: int) -> dict
     tail = 0
     tail_from = _CHUNK * int(size * 0.9 // _CHUNK)
     ids: list[str] = []
-    store = SqliteStore(path, SignatureSettings.from_settings(DEFAULT_SETTINGS))
+    store = SqliteStore(path, SignatureSettings.current())
     try:
         for chunk in _chunks(items, _CHUNK):
             start = len(ids)

@@ -24,11 +24,11 @@ from typing import Any
 
 from bench_diff import TYPES, f1, matches
 
-from dedup.factdiff import diff_facts
-from dedup.factrules import DEFAULT_DIFF_SETTINGS, DiffSettings
-from dedup.facts import extract_facts
-from dedup.load import load_document
+from dedup.facts.diff import diff_facts
+from dedup.facts.extract import extract_facts
 from dedup.model import Facts
+from dedup.settings import DEFAULT_DIFF_SETTINGS, DiffSettings
+from dedup.sources.load import load_document
 
 Case = tuple[Facts, Facts, list[dict[str, Any]]]
 GRIDS: dict[str, tuple[tuple[str, ...], dict[str, tuple[float, ...]]]] = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dedup import compare, profile_document
 from dedup.errors import DedupError
-from dedup.load import document_from_text
+from dedup.sources.load import document_from_text
 
 DEFAULT_SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 

@@ -26,10 +26,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from dedup.index import open_index
-from dedup.minhash import containment, shingle_hashes
 from dedup.model import Flag
-from dedup.normalize import tokenize
-from dedup.scan import ScanTally, scan
+from dedup.profile.minhash import containment, shingle_hashes
+from dedup.scanning.scan import ScanTally, scan
+from dedup.text.normalize import tokenize
 
 CORPORA = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora"
 BBC = CORPORA / "bbc" / "articles.jsonl"

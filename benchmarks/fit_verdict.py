@@ -26,12 +26,12 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from dedup.direction import direction_signals
-from dedup.load import load_document
+from dedup.comparison.direction import direction_signals
+from dedup.comparison.signals import score_pair, sentence_similarity
+from dedup.comparison.verdict import derived_features, rule_verdict
 from dedup.model import DirectionSignals, Scores
-from dedup.profile import Profile, profile_document
-from dedup.signals import score_pair, sentence_similarity
-from dedup.verdict import derived_features, rule_verdict
+from dedup.profile.profile import Profile, profile_document
+from dedup.sources.load import load_document
 
 SCORE_NAMES = list(derived_features(Scores(**{field.name: 0.0 for field in fields(Scores)})))
 DIRECTION_NAMES = [field.name for field in fields(DirectionSignals)]

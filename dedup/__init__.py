@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from dedup.compare import compare
+from dedup.comparison.compare import compare
 from dedup.errors import DedupError
-from dedup.factdiff import diff_facts
-from dedup.factrules import DiffSettings
-from dedup.facts import extract_facts
+from dedup.facts.diff import diff_facts
+from dedup.facts.extract import extract_facts
 from dedup.index import open_index
-from dedup.load import load_document
 from dedup.model import (
     ChangeKind,
     Comparison,
@@ -23,13 +21,15 @@ from dedup.model import (
     Facts,
     Flag,
     ItemRef,
+    ScanSummary,
     Scores,
     Span,
     Verdict,
 )
-from dedup.profile import Profile, profile_document
-from dedup.scan import ScanOptions, ScanSummary, scan
-from dedup.settings import Settings
+from dedup.profile.profile import Profile, profile_document
+from dedup.scanning.scan import scan
+from dedup.settings import DiffSettings, ScanOptions, Settings
+from dedup.sources.load import load_document
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 

@@ -9,15 +9,14 @@ from typing import Any, TextIO
 import click
 from tqdm import tqdm
 
-from dedup.compare import compare as compare_documents
+from dedup.comparison.compare import compare as compare_documents
+from dedup.comparison.pairs import compare_pairs, read_pairs_file
 from dedup.errors import DedupError, InputError
-from dedup.factdiff import diff_facts
-from dedup.html_report import ReportFolder, comparison_html, write_html
+from dedup.facts.diff import diff_facts
 from dedup.index import open_index
-from dedup.load import load_document
 from dedup.model import Flag
-from dedup.pairs import compare_pairs, read_pairs_file
-from dedup.report import (
+from dedup.report.folder import ReportFolder, comparison_html, write_html
+from dedup.report.text import (
     comparison_json,
     comparison_text,
     fact_diff_json,
@@ -26,9 +25,10 @@ from dedup.report import (
     flag_text,
     scan_summary_text,
 )
-from dedup.scan import ScanOptions, ScanStep, ScanTally
-from dedup.scan import scan as scan_sources
-from dedup.shared_index import DEFAULT_QUEUE_SETTINGS, QueueSettings
+from dedup.scanning.scan import ScanStep, ScanTally
+from dedup.scanning.scan import scan as scan_sources
+from dedup.settings import DEFAULT_QUEUE_SETTINGS, QueueSettings, ScanOptions
+from dedup.sources.load import load_document
 
 
 class _DedupFailure(click.ClickException):
@@ -182,7 +182,7 @@ def scan(
     index = open_index(index_location, retain_days=retain_days, retry_s=retry_s)
     with index, _ScanOutput(out_file, tally) as output:
         # The folder follows the scan, so a moderator watching a feed sees each flag's page at once.
-        report = ReportFolder(report_dir, index) if report_dir is not None else None
+        report = ReportFolder(report_dir, index, options.settings) if report_dir is not None else None
         if report is not None:
             report.sync(index.flags())
         try:

@@ -214,6 +214,27 @@ class ItemRef:
     url: str | None = None
     published: datetime | None = None
 
+    @classmethod
+    def of(cls, document: Document) -> ItemRef:
+        """Name `document` as a flag names an item."""
+        return cls(id=document.id, title=document.title, url=document.url, published=document.published)
+
+    def as_json(self) -> dict[str, str | None]:
+        """Return the reference as the JSON object flags carry (published in ISO 8601)."""
+        published = self.published.isoformat() if self.published else None
+        return {"id": self.id, "title": self.title, "url": self.url, "published": published}
+
+    @classmethod
+    def from_json(cls, value: dict[str, str | None]) -> ItemRef:
+        """Invert `as_json` (raises KeyError or ValueError on a damaged object)."""
+        published = value["published"]
+        return cls(
+            id=str(value["id"]),
+            title=value["title"],
+            url=value["url"],
+            published=datetime.fromisoformat(published) if published else None,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Flag:
@@ -230,3 +251,21 @@ class Flag:
     confidence: float
     original: Literal["item", "source"]
     changes: tuple[FactChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanSummary:
+    """What a scan did: items read, new to the index, flagged, compared, skipped with errors."""
+
+    read: int
+    new: int
+    flagged: int
+    flags: int
+    compared: int
+    skipped: int
+    elapsed_s: float
+
+    @property
+    def docs_per_s(self) -> float:
+        """Items read per second of wall time."""
+        return self.read / self.elapsed_s if self.elapsed_s > 0 else 0.0

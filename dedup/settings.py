@@ -1,8 +1,34 @@
-"""Frozen settings: signature parameters, alignment and verdict thresholds, fitted weights."""
+"""Every tunable of dedup, frozen: compare (the fact diff inside), candidates, shared queue, scans."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class DiffSettings:
+    """Thresholds of the fact diff, as shares of a sentence's term weight found in the other version.
+
+    Fitted on the rewrites corpus (../shared/corpora/rewrites), with two-fold cross-validation over
+    its originals (benchmarks/cv_diff.py); the defaults are the fit on the whole corpus.
+    """
+
+    omit_max_share: float = 0.3  # an omitted sentence: in its (at most two) competitive partners
+    omit_max_best_share: float = 0.4  # ... and in its best partner of all
+    omit_max_unclaimed_share: float = 0.45  # ... or this, when that partner carries another sentence
+    omit_min_words: int = 6  # content words an omission must carry
+    clause_min_words: int = 3
+    clause_max_share: float = 0.2  # a dropped clause: of its weight, anywhere in the derivative
+    add_max_share: float = 0.2  # an added sentence: in its two heaviest sources
+    add_min_novel_share: float = 0.6  # ... or this much weight in terms the original never uses
+    add_new_number_max_share: float = 0.5  # ... or a new number in a loosely sourced sentence
+    pair_min_share: float = 0.4  # two sentences state the same claim: each carries this of the other
+    pair_slack: float = 0.1  # ... or one carries this much less (a clause added or dropped)
+    carved_min_share: float = 0.7  # a derivative sentence carved out of one original sentence
+    close_pair_min_share: float = 0.75  # a light edit of one sentence: polarity flips count here
+
+
+DEFAULT_DIFF_SETTINGS = DiffSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +68,80 @@ class Settings:
     light_edit_min_containment: float = 0.45
     partial_max_derivative_coverage: float = 0.60
     partial_max_original_coverage: float = 0.70
+    # The fact diff's thresholds, so that compare(a, b, settings) tunes the diff too.
+    diff: DiffSettings = field(default_factory=DiffSettings)
 
 
 DEFAULT_SETTINGS = Settings()
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateSettings:
+    """Thresholds of the candidate stage; measured in benchmarks/bench_scan.py."""
+
+    # Rare terms a document is indexed under, rarest first; bounds the index size of long texts.
+    max_keys: int = 48
+    # Candidates fetched and sketch-checked per item, most shared keys first (index and batch).
+    limit: int = 8
+    # A candidate goes on to the sketch check only when it shares this many keys...
+    min_shared_keys: int = 3
+    # ...and to the full compare when the TF-IDF cosine of the sketches reaches `sure_cosine`, or
+    # reaches `min_cosine` while sharing `min_key_share` of the smaller key set, or `floor_cosine`
+    # while sharing `high_key_share` (partial reuse: few sentences taken, most of their names).
+    # Measured on ../shared/corpora/rewrites: derivatives have cosine >= 0.47 (key share >= 0.31);
+    # different stories on one topic reach 0.60 but rarely both; bench_scan's background stays
+    # below cosine 0.43 and key share 0.33.
+    min_cosine: float = 0.35
+    sure_cosine: float = 0.43
+    min_key_share: float = 0.35
+    floor_cosine: float = 0.25
+    high_key_share: float = 0.45
+    # Sketch vectors keep this many heaviest terms (float16 weights, crc32 term hashes).
+    sketch_terms: int = 128
+
+
+DEFAULT_CANDIDATE_SETTINGS = CandidateSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSettings:
+    """How a scanner takes part in the shared queue."""
+
+    group: str = "scanners"
+    # Items claimed and queued per Redis round trip.
+    batch_size: int = 64
+    # Queued items a scanner takes to judge at a time: few, so the last of a scan are shared out.
+    take_size: int = 8
+    # A claim or a pending entry this old belongs to a dead scanner and is taken over; make it
+    # longer than reading or judging one batch takes.
+    claim_idle_s: float = 30.0
+    # How long one wait for new entries blocks, while other scanners finish theirs.
+    wait_s: float = 0.2
+
+
+DEFAULT_QUEUE_SETTINGS = QueueSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """How a scan runs: the compare settings, the candidate stage, and polling."""
+
+    settings: Settings = DEFAULT_SETTINGS
+    candidates: CandidateSettings = DEFAULT_CANDIDATE_SETTINGS
+    # Keys held by more items than this are ignored by candidate search (see IndexStore.candidates):
+    # they are the stop words of the index, and bound the postings read per item.
+    max_key_items: int = 100
+    # Items committed per transaction (each still atomic with its flags); 1 commits one by one.
+    batch_size: int = 256
+    # Processes that sketch items ahead of the one writing the index; 1 sketches in-process.
+    # With more than 1, one more runs the full compares (dedup.scanning.flagging).
+    workers: int = 1
+    # At most this many candidates per item go through the full compare, best sketch cosine first.
+    max_compares: int = 5
+    watch_interval_s: float | None = None
+    fetch_timeout_s: float = 10.0
+    # How scanners sharing one Redis index split the work (dedup.scanning.distributed).
+    queue: QueueSettings = DEFAULT_QUEUE_SETTINGS
+
+
+DEFAULT_SCAN_OPTIONS = ScanOptions()

@@ -1,4 +1,4 @@
-"""open_index(location, settings): pick the IndexStore backend from the location."""
+"""open_index(location): pick the IndexStore backend from the location."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ from pathlib import Path
 
 from dedup.errors import IndexStoreError
 from dedup.index.base import IndexRecord, IndexStore, SignatureSettings
-from dedup.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["IndexRecord", "IndexStore", "SignatureSettings", "open_index"]
 
 
 def open_index(
     location: str | Path,
-    settings: Settings = DEFAULT_SETTINGS,
     *,
     retain_days: float | None = None,
     retry_s: float | None = None,
@@ -38,9 +36,9 @@ def open_index(
         options = RedisOptions(retain_days=retain_days)
         if retry_s is not None:
             options = replace(options, retry_s=retry_s)
-        return RedisStore(text, SignatureSettings.from_settings(settings), options)
+        return RedisStore(text, SignatureSettings.current(), options)
     if retain_days is not None:
         raise IndexStoreError(f"{text}: a retention window (--retain-days) needs a redis:// index")
     from dedup.index.sqlite_store import SqliteStore
 
-    return SqliteStore(Path(text), SignatureSettings.from_settings(settings))
+    return SqliteStore(Path(text), SignatureSettings.current())

@@ -9,15 +9,13 @@ from types import TracebackType
 from typing import Protocol, Self, runtime_checkable
 
 from dedup.errors import IndexSettingsError
-from dedup.minhash import HASH_SCHEME
-from dedup.model import Flag
-from dedup.settings import Settings
+from dedup.model import Document, Flag
 
 SCHEMA_VERSION = 1
 """Bumped whenever a backend's stored layout changes; stores refuse other versions."""
 
 CANDIDATE_SCHEME = "rare-terms+tfidf-sketch-v1"
-"""Names the recipe of `IndexRecord.keys` (dedup.candidates); keys made otherwise never mix."""
+"""Names the recipe of `IndexRecord.keys` (dedup.scanning.candidates); keys made otherwise never mix."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +23,7 @@ class IndexRecord:
     """One indexed item: what candidate search needs and what `compare` needs to run again.
 
     `id` is the item's stable id (feed guid or link, JSONL id, file path). `content_hash` is the
-    sha256 hex of its normalised text. `keys` are its candidate keys (dedup.candidates), which the
+    sha256 hex of its normalised text. `keys` are its candidate keys (dedup.scanning.candidates), which the
     store inverts for `candidates`; `signature` is the cheap pre-filter signature, opaque bytes.
     """
 
@@ -39,9 +37,13 @@ class IndexRecord:
     signature: bytes
     # The store's own encoding of `text` and `keys`, made ahead by its `BodyPacker.pack_body`.
     packed_body: bytes | None = field(default=None, compare=False, repr=False)
-    # dedup.candidates.hash_keys(keys) when the sketch brought them; a store needing them makes
+    # dedup.index.keys.hash_keys(keys) when the sketch brought them; a store needing them makes
     # them otherwise.
     key_hashes: bytes | None = field(default=None, compare=False, repr=False)
+
+    def to_document(self) -> Document:
+        """Return the item as the Document it was indexed from, for comparing it again."""
+        return Document(id=self.id, text=self.text, title=self.title, url=self.url, published=self.published)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +51,16 @@ class SignatureSettings:
     """The settings that signatures and keys in an index were made with; they must match to mix."""
 
     schema_version: int
-    hash_scheme: str
     candidate_scheme: str
-    num_perm: int
-    minhash_seed: int
-    shingle_words: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> SignatureSettings:
-        """Take the signature-relevant fields of `settings` and the current schemes."""
-        return cls(
-            schema_version=SCHEMA_VERSION,
-            hash_scheme=HASH_SCHEME,
-            candidate_scheme=CANDIDATE_SCHEME,
-            num_perm=settings.num_perm,
-            minhash_seed=settings.minhash_seed,
-            shingle_words=settings.shingle_words,
-        )
+    def current(cls) -> SignatureSettings:
+        """Return the schemes this release writes.
+
+        Indexes hold rare-term keys and TF-IDF sketches, never MinHash signatures (those are made per
+        comparison), so the MinHash fields earlier releases stored here are no longer checked.
+        """
+        return cls(schema_version=SCHEMA_VERSION, candidate_scheme=CANDIDATE_SCHEME)
 
     def as_pairs(self) -> tuple[tuple[str, str], ...]:
         """Return (name, value) string pairs, the form stores write them in."""
@@ -174,13 +169,13 @@ class SharedKeySearch(Protocol):
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
 
-        `hashed_keys`, the distinct dedup.candidates.key_hash of each key, stand for `keys` when
+        `hashed_keys`, the distinct dedup.index.keys.key_hash of each key, stand for `keys` when
         the caller has them (and spare the store hashing them).
         """
         ...
 
     def key_holders(self, hashed_keys: Sequence[int]) -> list[int]:
-        """Return how many indexed items hold each of `hashed_keys` (dedup.candidates.key_hash)."""
+        """Return how many indexed items hold each of `hashed_keys` (dedup.index.keys.key_hash)."""
         ...
 
 

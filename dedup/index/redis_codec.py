@@ -6,11 +6,9 @@ import json
 import struct
 import zlib
 from datetime import datetime
-from typing import Any
 
 from dedup.errors import IndexStoreError
 from dedup.index.base import IndexRecord
-from dedup.model import ChangeKind, DerivationKind, FactChange, Flag, ItemRef, Span
 
 _ID_LENGTH = struct.Struct(">H")
 _BODY_LENGTH = struct.Struct(">I")
@@ -84,79 +82,4 @@ def _decode_record(blob: bytes) -> IndexRecord:
         published=datetime.fromisoformat(published) if published else None,
         keys=tuple(keys),
         signature=blob[signature_at:],
-    )
-
-
-def encode_flag(flag: Flag) -> str:
-    """Return the flag as compact JSON."""
-    return json.dumps(
-        {
-            "id": flag.id,
-            "item": _ref_json(flag.item),
-            "source": _ref_json(flag.source),
-            "kind": str(flag.kind),
-            "confidence": flag.confidence,
-            "original": flag.original,
-            "changes": [_change_json(change) for change in flag.changes],
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-
-
-def decode_flag(text: str | bytes) -> Flag:
-    """Invert `encode_flag`."""
-    value = json.loads(text)
-    original = value["original"]
-    if original not in ("item", "source"):
-        raise ValueError(f"flag {value['id']}: original is {original!r}")
-    return Flag(
-        id=value["id"],
-        item=_ref(value["item"]),
-        source=_ref(value["source"]),
-        kind=DerivationKind(value["kind"]),
-        confidence=float(value["confidence"]),
-        original=original,
-        changes=tuple(_change(change) for change in value["changes"]),
-    )
-
-
-def _ref_json(ref: ItemRef) -> dict[str, Any]:
-    published = ref.published.isoformat() if ref.published else None
-    return {"id": ref.id, "title": ref.title, "url": ref.url, "published": published}
-
-
-def _ref(value: dict[str, Any]) -> ItemRef:
-    published = value["published"]
-    return ItemRef(
-        id=value["id"],
-        title=value["title"],
-        url=value["url"],
-        published=datetime.fromisoformat(published) if published else None,
-    )
-
-
-def _span_json(span: Span | None) -> list[int] | None:
-    return None if span is None else [span.start, span.end]
-
-
-def _span(value: list[int] | None) -> Span | None:
-    return None if value is None else Span(value[0], value[1])
-
-
-def _change_json(change: FactChange) -> dict[str, Any]:
-    return {
-        "kind": str(change.kind),
-        "fact": change.fact,
-        "original": _span_json(change.original),
-        "derivative": _span_json(change.derivative),
-    }
-
-
-def _change(value: dict[str, Any]) -> FactChange:
-    return FactChange(
-        kind=ChangeKind(value["kind"]),
-        fact=value["fact"],
-        original=_span(value["original"]),
-        derivative=_span(value["derivative"]),
     )

@@ -15,10 +15,12 @@ from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
-from dedup.index.redis_codec import decode_flag, decode_record, encode_flag, encode_record
-from dedup.index.redis_scripts import RedisKeys
+from dedup.index.flag_codec import decode_flag, encode_flag
+from dedup.index.redis_codec import decode_record, encode_record
+from dedup.index.redis_keys import RedisKeys
+from dedup.index.redis_queue import RedisQueue
+from dedup.index.shared import ClaimState, QueueEntry
 from dedup.model import Flag
-from dedup.shared_index import ClaimState, QueueEntry
 
 T = TypeVar("T")
 
@@ -64,7 +66,7 @@ class RedisStore(ClosesOnExit):
 
     Every write is one Lua script, so a record and its flags are committed together and a flag id
     is kept once however many scanners race; batches go through one pipeline round trip. The key
-    layout is drawn in dedup.index.redis_scripts.
+    layout is drawn in dedup.index.redis_keys.
     """
 
     def __init__(
@@ -217,17 +219,12 @@ class RedisStore(ClosesOnExit):
         """Release the connection pool."""
         self._client.close()
 
-    # -- the scan queue that dedup.distributed drives --------------------------------------
+    # -- the scan queue that dedup.scanning.distributed drives --------------------------------------
 
     @property
-    def queue_key(self) -> str:
-        """The name of the stream that carries record numbers to scanners."""
-        return self._keys.queue
-
-    @property
-    def client(self) -> redis.Redis:
-        """The Redis client, for queue commands; run them through `call` to get retries."""
-        return self._client
+    def queue(self) -> RedisQueue:
+        """The stream that carries record numbers to scanners, with this store's retries."""
+        return RedisQueue(self._client, self._keys.queue, self._call)
 
     def enqueue_many(self, records: Sequence[tuple[IndexRecord, int]]) -> list[int | None]:
         """Register and queue (record, claimed number) pairs; each one's number, None if known."""
@@ -299,10 +296,6 @@ class RedisStore(ClosesOnExit):
             kept = tuple(flag for flag, is_kept in zip(flags, reply[1:], strict=True) if is_kept)
             results.append((bool(reply[0]), kept))
         return results
-
-    def call(self, operation: Callable[[], T]) -> T:
-        """Run one Redis operation, retrying with backoff while the server is unreachable."""
-        return self._call(operation)
 
     # -- plumbing ------------------------------------------------------------------------------
 

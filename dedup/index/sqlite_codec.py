@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dedup.candidates import hash_keys
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord
+from dedup.index.keys import hash_keys
 
 # What a damaged body raises on the way back.
 BODY_ERRORS = (zlib.error, ValueError, TypeError, UnicodeDecodeError)

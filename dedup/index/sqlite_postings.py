@@ -10,7 +10,7 @@ from collections.abc import Collection, Iterable
 import numpy as np
 import numpy.typing as npt
 
-from dedup.candidates import unpack_key_hashes
+from dedup.index.keys import unpack_key_hashes
 
 
 class PostingsMirror:

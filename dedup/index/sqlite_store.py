@@ -7,11 +7,11 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from dedup.candidates import hash_keys, key_hash
 from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
-from dedup.index.redis_codec import decode_flag, encode_flag
+from dedup.index.flag_codec import decode_flag, encode_flag
+from dedup.index.keys import hash_keys, key_hash
 from dedup.index.sqlite_codec import (
     BODY_ERRORS,
     item_row,
@@ -240,7 +240,7 @@ class SqliteStore(ClosesOnExit):
 
         Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
         first call and brought up to date with what other connections commit. `hashed_keys`, the
-        distinct dedup.candidates.key_hash of each key, stand for `keys` when the caller has them.
+        distinct dedup.index.keys.key_hash of each key, stand for `keys` when the caller has them.
         """
         hashed: Collection[int] = {key_hash(key) for key in keys} if hashed_keys is None else hashed_keys
         if not hashed or limit <= 0:
@@ -248,7 +248,7 @@ class SqliteStore(ClosesOnExit):
         return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
 
     def key_holders(self, hashed_keys: Sequence[int]) -> list[int]:
-        """Return how many indexed items hold each of `hashed_keys` (dedup.candidates.key_hash)."""
+        """Return how many indexed items hold each of `hashed_keys` (dedup.index.keys.key_hash)."""
         return self._synced_postings().holders(hashed_keys)
 
     def _synced_postings(self) -> PostingsMirror:

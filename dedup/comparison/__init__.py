@@ -1,0 +1,1 @@
+"""Two Profiles -> signals -> Verdict (derived?, which is the original, what kind); compare(a, b); no I/O."""

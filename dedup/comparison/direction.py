@@ -1,0 +1,48 @@
+"""Direction signals: which of two related documents carries the facts the other was made from."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.model import DirectionSignals
+from dedup.profile.profile import Profile
+from dedup.settings import DEFAULT_SETTINGS, Settings
+
+
+def direction_signals(
+    a: Profile,
+    b: Profile,
+    similarity: npt.NDArray[np.float64],
+    settings: Settings = DEFAULT_SETTINGS,
+) -> DirectionSignals:
+    """Measure the asymmetries that tell an original from its derivative, without dates."""
+    words_a, words_b = max(1, a.word_count), max(1, b.word_count)
+    threshold = settings.align_min_similarity
+    if similarity.size:
+        coverage = float((similarity.max(axis=0) >= threshold).mean()) - float(
+            (similarity.max(axis=1) >= threshold).mean()
+        )
+    else:
+        coverage = 0.0
+    return DirectionSignals(
+        rare_term_containment=_containment_gap(a.rare_terms, b.rare_terms),
+        number_containment=_containment_gap(a.numbers, b.numbers),
+        name_containment=_containment_gap(a.names, b.names),
+        content_containment=_containment_gap(a.content_terms, b.content_terms),
+        specificity=100
+        * ((len(a.numbers) + len(a.names)) / words_a - (len(b.numbers) + len(b.names)) / words_b),
+        quote_density=100 * (a.quote_marks / words_a - b.quote_marks / words_b),
+        filler_density=100 * (b.filler_phrases / words_b - a.filler_phrases / words_a),
+        length_ratio=math.log(words_a / words_b),
+        coverage=coverage,
+        rare_term_count_ratio=math.log((1 + len(a.rare_terms)) / (1 + len(b.rare_terms))),
+    )
+
+
+def _containment_gap(of_a: frozenset[str], of_b: frozenset[str]) -> float:
+    """Share of b's items found in a, minus the share of a's items found in b."""
+    shared = len(of_a & of_b)
+    return shared / max(1, len(of_b)) - shared / max(1, len(of_a))

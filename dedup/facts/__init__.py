@@ -1,0 +1,1 @@
+"""Document -> Facts with exact spans; two versions -> FactDiff (omitted, softened, hardened, ...)."""

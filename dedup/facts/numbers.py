@@ -1,0 +1,172 @@
+"""Fact diff rules on numbers and dates: changed (altered), rounded or made vague (softened)."""
+
+from __future__ import annotations
+
+import re
+
+from dedup.facts import fact_words, lexicons
+from dedup.facts.alignment import Coverage, Unit, project
+from dedup.facts.rules import Side, distance, extend_marker, following_stem, gist
+from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
+from dedup.text.normalize import normalize_word
+from dedup.text.stems import stem
+
+_ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
+# A date made vague becomes a period ("since June 2001" -> "in several years").
+_PERIODS = frozenset({"year", "month", "week", "decad", "day"})
+_TIME_UNITS = {"decad": 10.0, "centur": 100.0}
+_NEXT_WORD = re.compile(r" ([A-Za-z]+)\b")
+
+
+def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
+    """Numbers and dates of the original missing from the derivative: changed, rounded or made vague."""
+    after_keys = _number_keys(after)
+    before_keys = _number_keys(before)
+    used: set[Span] = set()
+    changes = []
+    for unit in before.units:
+        targets = coverage.original_links[unit.index]
+        if not targets:
+            continue
+        best = {fact.value for fact in after.of_kind(targets[0], FactKind.NUMBER, FactKind.DATE)}
+        for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
+            # Kept when the same quantity is anywhere in the derivative, or the same value is in the
+            # sentence that carries this one ("12 nominations" -> "12 Cesar nominations").
+            if _number_key(number) in after_keys or number.value in best:
+                continue
+            candidates = [
+                fact
+                for j in targets
+                for fact in after.of_kind(j, number.kind)
+                if _number_key(fact) not in before_keys
+                and fact.value != number.value
+                and fact.span not in used
+                and _comparable(number, fact)
+            ]
+            candidate = _counterpart(before, after, unit, number, candidates)
+            if candidate is not None:
+                used.add(candidate.span)
+                changes.append(_number_change(before, after, number, candidate))
+                continue
+            vague = _vague_counterpart(before, after, unit, targets, number)
+            if vague is not None:
+                used.add(vague)
+                changes.append(
+                    FactChange(
+                        ChangeKind.SOFTENED,
+                        f'"{gist(before.text, number.span)}" made vague: "{gist(after.text, vague)}"',
+                        number.span,
+                        vague,
+                    )
+                )
+    return changes
+
+
+def _counterpart(before: Side, after: Side, unit: Unit, number: Fact, candidates: list[Fact]) -> Fact | None:
+    """The derivative's number standing where the original's was: same unit first, else same place."""
+
+    def offset(fact: Fact) -> int:
+        region = project(unit, after.units[fact.sentence_index], number.span, after.text)
+        return distance(fact.span, region)
+
+    same = [fact for fact in candidates if _same_unit(number, fact)]
+    if same:
+        return min(same, key=offset)
+    placed = [fact for fact in candidates if offset(fact) == 0]
+    return placed[0] if placed else None
+
+
+def _same_unit(number: Fact, candidate: Fact) -> bool:
+    times = {"year", "month", "week", "day", *_TIME_UNITS}
+    return number.detail == candidate.detail or (number.detail in times and candidate.detail in times)
+
+
+def _number_key(fact: Fact) -> tuple[str, str]:
+    return (fact.value, fact.detail)
+
+
+def _number_keys(side: Side) -> set[tuple[str, str]]:
+    return {_number_key(fact) for fact in side.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
+
+
+def _comparable(number: Fact, candidate: Fact) -> bool:
+    if number.kind == FactKind.DATE:
+        return _date_shape(number.value) == _date_shape(candidate.value)
+    fixed = {"%", "$", "£", "€", "¥", "fraction", "range", "ratio", "ordinal"}
+    if number.detail in fixed or candidate.detail in fixed:
+        return number.detail == candidate.detail
+    return True
+
+
+def _date_shape(value: str) -> tuple[bool, ...]:
+    parts = value.split()
+    return (
+        value.startswith("year"),
+        any(part.isdigit() and len(part) <= 2 for part in parts),
+        any(part in fact_words.MONTHS for part in parts),
+        any(part in fact_words.WEEKDAYS for part in parts),
+    )
+
+
+def _number_change(before: Side, after: Side, number: Fact, candidate: Fact) -> FactChange:
+    old, new = gist(before.text, number.span), gist(after.text, candidate.span)
+    if _is_rounding(number, candidate, after.text):
+        rounded = _with_approximator(after.text, candidate.span)
+        return FactChange(ChangeKind.SOFTENED, f'"{old}" rounded to "{new}"', number.span, rounded)
+    original, derivative = number.span, candidate.span
+    noun = _following_word(before.text, original)
+    if noun is not None and _following_word(after.text, derivative) is not None:
+        same = stem(normalize_word(noun.slice(before.text)))
+        other = _following_word(after.text, derivative)
+        if other is not None and stem(normalize_word(other.slice(after.text))) == same:
+            original, derivative = Span(original.start, noun.end), Span(derivative.start, other.end)
+    return FactChange(ChangeKind.ALTERED, f'"{old}" changed to "{new}"', original, derivative)
+
+
+def _following_word(text: str, span: Span) -> Span | None:
+    """The word right after a number ("three weeks"), when only a space separates them."""
+    match = _NEXT_WORD.match(text, span.end)
+    return Span(match.start(1), match.end(1)) if match else None
+
+
+def _is_rounding(number: Fact, candidate: Fact, text: str) -> bool:
+    try:
+        old, new = _in_base_unit(number), _in_base_unit(candidate)
+    except ValueError:
+        return False
+    if not old or abs(old - new) / abs(old) > _ROUNDED_MAX_GAP:
+        return False
+    return _with_approximator(text, candidate.span) != candidate.span or len(candidate.value) < len(
+        number.value
+    )
+
+
+def _in_base_unit(fact: Fact) -> float:
+    """A number in the smaller of two time units, so "22 years" and "two decades" compare."""
+    return float(fact.value) * _TIME_UNITS.get(fact.detail, 1.0)
+
+
+def _with_approximator(text: str, span: Span) -> Span:
+    before = text[max(0, span.start - 20) : span.start].lower()
+    for word in sorted(lexicons.APPROXIMATORS, key=len, reverse=True):
+        if before.endswith(word + " "):
+            return Span(span.start - len(word) - 1, span.end)
+    return span
+
+
+def _vague_counterpart(
+    before: Side, after: Side, unit: Unit, targets: tuple[int, ...], number: Fact
+) -> Span | None:
+    counted = following_stem(before.text, number.span.end, unit.span.end)
+    for j in targets:
+        target = after.units[j]
+        region = project(unit, target, number.span, after.text)
+        for fact in after.of_kind(j, FactKind.VAGUE):
+            if fact.value not in lexicons.VAGUE_QUANTIFIERS:
+                continue  # "about", "over": approximators qualify a number, they do not replace one
+            following = following_stem(after.text, fact.span.end, target.span.end)
+            near = distance(fact.span, region) == 0
+            period = number.kind == FactKind.DATE and following in _PERIODS
+            if (counted and following == counted) or near or period:
+                return extend_marker(after.text, fact.span, target.span)
+    return None

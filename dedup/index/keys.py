@@ -1,0 +1,25 @@
+"""Index keys as signed 64-bit integers: how stores keyed by integers hold a document's rare terms."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+import numpy as np
+import numpy.typing as npt
+
+
+def key_hash(key: str) -> int:
+    """Return the signed 64-bit blake2b hash of a key: how stores keyed by integers hold it."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "little", signed=True)
+
+
+def hash_keys(keys: Iterable[str]) -> bytes:
+    """Return the distinct `key_hash`es of `keys`, ascending, as little-endian int64s."""
+    digests = b"".join(hashlib.blake2b(key.encode(), digest_size=8).digest() for key in keys)
+    return np.unique(np.frombuffer(digests, dtype="<i8")).astype("<i8").tobytes()
+
+
+def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
+    """Return the key hashes `hash_keys` packed (raises ValueError when damaged)."""
+    return np.frombuffer(packed, dtype="<i8").astype(np.int64)

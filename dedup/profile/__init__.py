@@ -1,0 +1,1 @@
+"""Document -> Profile: shingles, MinHash (datasketch), TF-IDF (scikit-learn), made once per document."""

@@ -1,0 +1,1 @@
+"""Comparison / FactDiff / Flag -> text, JSON and self-contained HTML."""

@@ -1,0 +1,1 @@
+"""Sources x index -> shortlist -> comparisons -> Flags; sketch and compare workers; many scanners."""

@@ -1,0 +1,311 @@
+"""scan(sources, index): items -> candidates -> compare -> Flags, each kept with its item exactly once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dedup.errors import DedupError, FetchError
+from dedup.index.base import BodyPacker, IndexRecord, IndexStore
+from dedup.index.shared import CandidateView, SharedIndex
+from dedup.model import Flag, ScanSummary
+from dedup.profile.cache import ProfileCache
+from dedup.scanning.candidates import Sketch
+from dedup.scanning.distributed import consumer_name, scan_shared
+from dedup.scanning.flagging import Comparer, compare_shortlist
+from dedup.scanning.shortlist import PendingBatch, judge_document, shortlist
+from dedup.scanning.sketcher import Sketcher
+from dedup.settings import DEFAULT_SCAN_OPTIONS, ScanOptions
+from dedup.sources.feeds import Entry, list_files, parse_body, read_file
+from dedup.sources.fetch import fetch, is_url
+
+# Checkpoint names in the index: a mark per flag handed out, and per source what was read
+# whole (file size and mtime; HTTP validators).
+_EMITTED = "emitted:"
+_FILE = "file:"
+_URL = "url:"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanStep:
+    """What happened to one entry read from a source: new, already indexed, or an error."""
+
+    source: str
+    item_id: str | None
+    is_new: bool
+    flags: int = 0
+    compared: int = 0
+    error: DedupError | None = None
+    # False for an item judged off a shared queue: the scanner that read it counted it as read.
+    is_read: bool = True
+
+
+@dataclass(slots=True)
+class ScanTally:
+    """Counts of a scan in progress, fed with ScanSteps; `summary()` freezes them."""
+
+    started_s: float = field(default_factory=time.perf_counter)
+    read: int = 0
+    new: int = 0
+    flagged: int = 0
+    flags: int = 0
+    compared: int = 0
+    skipped: int = 0
+
+    def add(self, step: ScanStep) -> None:
+        """Count one step."""
+        if step.error is not None:
+            self.skipped += 1
+            return
+        self.read += int(step.is_read)
+        self.new += int(step.is_new)
+        self.flagged += int(step.flags > 0)
+        self.flags += step.flags
+        self.compared += step.compared
+
+    def summary(self) -> ScanSummary:
+        """Return the counts so far and the elapsed time."""
+        return ScanSummary(
+            read=self.read,
+            new=self.new,
+            flagged=self.flagged,
+            flags=self.flags,
+            compared=self.compared,
+            skipped=self.skipped,
+            elapsed_s=time.perf_counter() - self.started_s,
+        )
+
+
+def scan(
+    sources: Iterable[str | Path],
+    index: IndexStore,
+    options: ScanOptions = DEFAULT_SCAN_OPTIONS,
+    on_step: Callable[[ScanStep], None] | None = None,
+) -> Iterator[Flag]:
+    """Read every item of `sources`, flag it against the index, add it, and yield the new flags.
+
+    Flags kept by an earlier, interrupted scan but never handed out are yielded first. A flag is
+    counted as handed out when the caller asks for the next one (or the scan ends), so a kill can
+    repeat at most the flag in hand; consumers dedupe by `Flag.id`. With
+    `options.watch_interval_s` the scan polls the sources again until interrupted.
+
+    Example:
+        >>> from dedup.index import open_index
+        >>> with open_index(tmp / "demo.sqlite") as index:  # doctest: +SKIP
+        ...     for flag in scan(["fixtures/feeds/good"], index):
+        ...         print(flag.kind, flag.item.id, "<-", flag.source.id)
+    """
+    report = on_step or _ignore
+    source_list = [str(source) for source in sources]
+    if isinstance(index, SharedIndex):  # Redis: maybe several scanners; see dedup.scanning.distributed
+        yield from _scan_shared(source_list, index, options, report)
+        return
+    yield from _emit(index, _pending_flags(index))
+    # One of each for the whole scan: sources recur across files, and workers start once.
+    comparer = Comparer(options.settings, _compare_processes(options.workers))
+    with Sketcher(options.candidates, options.workers) as sketcher, comparer:
+        while True:
+            for source in source_list:
+                yield from _emit(index, _scan_source(source, index, options, report, sketcher, comparer))
+            if options.watch_interval_s is None:
+                return
+            time.sleep(options.watch_interval_s)
+
+
+def scan_entries(
+    entries: Iterable[Entry],
+    source: str,
+    index: IndexStore,
+    options: ScanOptions = DEFAULT_SCAN_OPTIONS,
+    sketcher: Sketcher | None = None,
+    comparer: Comparer | None = None,
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    """Flag and index already-read entries; errors pass through as steps.
+
+    Items are committed about `options.batch_size` at a time (each with its flags, in one
+    `add_many`), in the order they came, and their steps and flags come out only once committed.
+    Items waiting in a batch are candidates for the items after them, so a batch finds what
+    one-by-one adds would.
+    """
+    batch = PendingBatch()
+    sketches = sketcher or Sketcher(options.candidates)
+    comparer = comparer or Comparer(options.settings)
+    pack = index.pack_body if isinstance(index, BodyPacker) else None
+    for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size, pack):
+        if isinstance(entry, DedupError):
+            yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
+            continue
+        if entry.id in batch.ids or index.get(entry.id) is not None:
+            yield ScanStep(source, entry.id, is_new=False), ()
+            continue
+        batch.append(judge_document(entry, sketch(), index, batch, options, comparer))
+        if len(batch.entries) >= options.batch_size:
+            yield from _commit(batch, _ready_to_commit(batch, options.batch_size), source, index)
+    yield from _commit(batch, len(batch.entries), source, index)
+
+
+def _compare_processes(workers: int) -> int:
+    """Compare in one worker process when sketching in workers (a second one measured no faster)."""
+    return 1 if workers > 1 else 0
+
+
+def _entry_text(entry: Entry) -> str | None:
+    return None if isinstance(entry, DedupError) else entry.text
+
+
+def _ready_to_commit(batch: PendingBatch, batch_size: int) -> int:
+    """Return how many items from the front of a full batch to commit now, maybe none yet.
+
+    Items whose compares run in a worker may not have their flags yet. Rather than wait, the
+    scan goes on judging and commits the front of the batch whose flags are known once that is
+    half a batch; at twice a batch it waits for the first batch's worth.
+    """
+    ready = batch.ready_count()
+    if len(batch.entries) >= 2 * batch_size:
+        return max(ready, batch_size)
+    return ready if ready >= max(1, batch_size // 2) else 0
+
+
+def _commit(
+    batch: PendingBatch, count: int, source: str, index: IndexStore
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    if count <= 0:
+        return
+    entries = [judging.judged() for judging in batch.take(count)]
+    added = index.add_many([(judged.record, judged.flags) for judged in entries])
+    for judged, is_new in zip(entries, added, strict=True):
+        kept = judged.flags if is_new else ()
+        yield (
+            ScanStep(source, judged.record.id, is_new=is_new, flags=len(kept), compared=judged.compared),
+            kept,
+        )
+
+
+def _ignore(step: ScanStep) -> None:
+    del step
+
+
+def _pending_flags(index: IndexStore) -> Iterator[Flag]:
+    for flag in index.flags():
+        if index.last_checkpoint(_EMITTED + flag.id) is None:
+            yield flag
+
+
+def _emit(index: IndexStore, flags: Iterable[Flag]) -> Iterator[Flag]:
+    """Yield flags, recording each as handed out once the caller comes back for more."""
+    for flag in flags:
+        yield flag
+        index.checkpoint(_EMITTED + flag.id, "1")
+
+
+def _scan_source(
+    source: str,
+    index: IndexStore,
+    options: ScanOptions,
+    report: Callable[[ScanStep], None],
+    sketcher: Sketcher,
+    comparer: Comparer,
+) -> Iterator[Flag]:
+    for step, flags in _read_and_scan(source, index, options, sketcher, comparer):
+        report(step)
+        yield from flags
+
+
+def _read_and_scan(
+    source: str,
+    index: IndexStore,
+    options: ScanOptions,
+    sketcher: Sketcher | None = None,
+    comparer: Comparer | None = None,
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    if is_url(source):
+        yield from _scan_url(source, index, options, sketcher, comparer)
+        return
+    root = Path(source)
+    if not root.exists():
+        yield ScanStep(source, None, False, error=FetchError(f"{source}: no such file or folder")), ()
+        return
+    for path in list_files(root):
+        stamp = _file_stamp(path)
+        if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
+            continue  # read whole before, unchanged since
+        yield from scan_entries(read_file(path), str(path), index, options, sketcher, comparer)
+        if stamp is not None:
+            index.checkpoint(_FILE + str(path), stamp)
+
+
+def _scan_url(
+    url: str,
+    index: IndexStore,
+    options: ScanOptions,
+    sketcher: Sketcher | None,
+    comparer: Comparer | None,
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
+    etag, last_modified = _validators(index.last_checkpoint(_URL + url))
+    try:
+        result = fetch(url, etag=etag, last_modified=last_modified, timeout_s=options.fetch_timeout_s)
+    except FetchError as error:
+        yield ScanStep(url, None, False, error=error), ()
+        return
+    if not result.is_modified:
+        return
+    entries = parse_body(result.body, url, result.content_type)
+    yield from scan_entries(entries, url, index, options, sketcher, comparer)
+    index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
+
+
+def _validators(position: str | None) -> tuple[str | None, str | None]:
+    if not position:
+        return None, None
+    etag, _, last_modified = position.partition("\n")
+    return etag or None, last_modified or None
+
+
+def _file_stamp(path: Path) -> str | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return f"{status.st_size}:{status.st_mtime_ns}"
+
+
+# -- several scanners on one Redis index ----------------------------------------------------------
+
+
+def _scan_shared(
+    sources: list[str], index: SharedIndex, options: ScanOptions, report: Callable[[ScanStep], None]
+) -> Iterator[Flag]:
+    """Read the sources into the shared queue and judge queued items, as dedup.scanning.distributed says.
+
+    The reading loop is the one above, run against a view of the index that queues each new item
+    instead of judging it; each item is judged when it comes off the queue, against the items
+    queued before it, so any number of scanners keep the flags a lone one would.
+    """
+    # Reading only queues items, so there is nothing to gain from holding them in a batch.
+    reading = replace(options, batch_size=1)
+    profiles = ProfileCache(options.settings)
+
+    def read(view: IndexStore) -> Iterator[None]:
+        for source in sources:
+            for step, _ in _read_and_scan(source, view, reading):
+                report(step)
+                yield None
+
+    def judge(record: IndexRecord, view: CandidateView) -> tuple[Flag, ...]:
+        document = record.to_document()
+        sketch = Sketch(content_hash=record.content_hash, keys=record.keys, vector=record.signature)
+        chosen = shortlist(sketch, view, options)
+        flags = compare_shortlist(document, sketch.content_hash, chosen, profiles)
+        report(
+            ScanStep("queue", record.id, is_new=False, flags=len(flags), compared=len(chosen), is_read=False)
+        )
+        return flags
+
+    consumer = consumer_name()  # one name in the consumer group for every round of --watch
+    while True:
+        yield from scan_shared(index, read, judge, options.queue, consumer)
+        if options.watch_interval_s is None:
+            return
+        time.sleep(options.watch_interval_s)

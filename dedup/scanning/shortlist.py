@@ -1,0 +1,283 @@
+"""Sketch -> shortlist -> Comparer: which indexed items to compare a new item with, and its record."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeGuard, cast
+
+from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
+from dedup.index.keys import hash_keys, unpack_key_hashes
+from dedup.index.shared import CandidateView
+from dedup.model import Document, Flag
+from dedup.scanning.candidates import Sketch, is_close, sketch_cosines, term_key_count
+from dedup.scanning.flagging import Comparer, PendingFlags
+from dedup.settings import CandidateSettings
+
+if TYPE_CHECKING:
+    from dedup.settings import ScanOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A new item after judging: its index record, its flags, and how many items it was compared with."""
+
+    record: IndexRecord
+    flags: tuple[Flag, ...]
+    compared: int
+
+
+@dataclass(frozen=True, slots=True)
+class Judging:
+    """A new item whose shortlist is being compared: its record now, its flags when asked for."""
+
+    record: IndexRecord
+    pending_flags: PendingFlags
+    compared: int
+
+    def judged(self) -> Judged:
+        """Wait for the flags and return the judged item."""
+        return Judged(self.record, self.pending_flags.result(), self.compared)
+
+
+@dataclass(slots=True)
+class PendingBatch:
+    """Items not yet committed, in the order they came, with their keys inverted so later items find them.
+
+    Keys are held by their 64-bit hashes (dedup.index.keys.hash_keys), as the SQLite index holds
+    them, so a lookup can weigh a key by its holders in the index and the batch together.
+    """
+
+    entries: list[Judging] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+    items_by_key: dict[int, list[int]] = field(default_factory=dict)
+
+    def append(self, judging: Judging) -> None:
+        """Hold one item being judged."""
+        record = judging.record
+        position = len(self.entries)
+        self.entries.append(judging)
+        self.ids.add(record.id)
+        for key in _hashed_keys(record.key_hashes, record.keys):
+            self.items_by_key.setdefault(key, []).append(position)
+
+    def holders(self, hashed_keys: Sequence[int]) -> list[int]:
+        """Return how many held items hold each of `hashed_keys`."""
+        held = self.items_by_key.get
+        return [len(held(key) or ()) for key in hashed_keys]
+
+    def matches(
+        self, hashed_keys: Iterable[int], min_shared: int, limit: int, max_key_items: int | None = None
+    ) -> list[tuple[int, IndexRecord]]:
+        """Return (shared keys, record) for the `limit` held items sharing most keys, if `min_shared`.
+
+        `hashed_keys` must be distinct. Keys held by more than `max_key_items` items of the batch
+        are ignored, as an index ignores its own.
+        """
+        shared: dict[int, int] = {}
+        held = self.items_by_key.get
+        bound = len(self.entries) if max_key_items is None else max_key_items
+        for key in hashed_keys:
+            positions = held(key) or ()
+            if len(positions) > bound:
+                continue
+            for position in positions:
+                shared[position] = shared.get(position, 0) + 1
+        found = sorted(((count, pos) for pos, count in shared.items() if count >= min_shared), reverse=True)
+        return [(count, self.entries[pos].record) for count, pos in found[:limit]]
+
+    def ready_count(self) -> int:
+        """Return how many items, from the first held on, have their flags known."""
+        count = 0
+        for judging in self.entries:
+            if not judging.pending_flags.done():
+                break
+            count += 1
+        return count
+
+    def take(self, count: int) -> list[Judging]:
+        """Remove and return the first `count` items held; the others stay, found by `matches`."""
+        taken, kept = self.entries[:count], self.entries[count:]
+        self.clear()
+        for judging in kept:
+            self.append(judging)
+        return taken
+
+    def clear(self) -> None:
+        """Forget every held item."""
+        self.entries.clear()
+        self.ids.clear()
+        self.items_by_key.clear()
+
+
+def judge_document(
+    document: Document,
+    sketch: Sketch,
+    index: CandidateView,
+    batch: PendingBatch,
+    options: ScanOptions,
+    comparer: Comparer,
+) -> Judging:
+    """Shortlist a new item, start comparing it with the shortlist, and make its index record."""
+    chosen = shortlist(sketch, index, options, batch)
+    pending_flags = comparer.submit(document, sketch.content_hash, chosen)
+    record = IndexRecord(
+        id=document.id,
+        content_hash=sketch.content_hash,
+        text=document.text,
+        title=document.title,
+        url=document.url,
+        published=document.published,
+        keys=sketch.keys,
+        signature=sketch.vector,
+        packed_body=sketch.packed_body,
+        key_hashes=sketch.key_hashes,
+    )
+    return Judging(record, pending_flags, len(chosen))
+
+
+def shortlist(
+    sketch: Sketch, index: CandidateView, options: ScanOptions, batch: PendingBatch | None = None
+) -> list[IndexRecord]:
+    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
+    stage = options.candidates
+    floor = min(stage.min_shared_keys, len(sketch.keys))
+    # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
+    sharing = _sharing_most_keys(sketch, index, batch, floor, stage.limit, options.max_key_items)
+    found: list[tuple[int, str, IndexRecord | None]] = [
+        (shared, held, None) if isinstance(held, str) else (shared, held.id, held) for shared, held in sharing
+    ]
+    found.sort(key=lambda entry: (-entry[0], entry[1]))
+    top = found[: stage.limit]
+    records: dict[str, IndexRecord | None] = {}
+    signatures = _signatures(index, [item_id for _, item_id, in_batch in top if in_batch is None], records)
+
+    def record_of(item_id: str) -> IndexRecord | None:
+        # Texts are read only for the candidates that need more than a signature.
+        if item_id not in records:
+            records[item_id] = index.get(item_id)
+        return records[item_id]
+
+    # (shared keys, id, content hash, signature) of each candidate still indexed.
+    matches: list[tuple[int, str, str, bytes]] = []
+    for shared, item_id, in_batch in top:
+        if in_batch is not None:
+            records[item_id] = in_batch
+            matches.append((shared, item_id, in_batch.content_hash, in_batch.signature))
+        elif item_id in signatures:
+            matches.append((shared, item_id, *signatures[item_id]))
+    key_count = term_key_count(sketch.keys)
+    # An exact copy outranks everything; the rest are ranked by sketch cosine.
+    scored = [(2.0, item_id) for _, item_id, digest, _ in matches if digest == sketch.content_hash]
+    sketched = [
+        (shared, item_id, vector)
+        for shared, item_id, digest, vector in matches
+        if digest != sketch.content_hash
+    ]
+    cosines = sketch_cosines(sketch.vector, [vector for _, _, vector in sketched])
+    for (shared, item_id, _), similarity in zip(sketched, cosines, strict=True):
+        if _is_close(similarity, shared, key_count, item_id, record_of, stage):
+            scored.append((similarity, item_id))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    chosen = (record_of(item_id) for _, item_id in scored[: options.max_compares])
+    return [record for record in chosen if record is not None]
+
+
+def _is_close(
+    similarity: float,
+    shared: int,
+    key_count: int,
+    item_id: str,
+    record_of: Callable[[str], IndexRecord | None],
+    stage: CandidateSettings,
+) -> bool:
+    """Tell `is_close`'s answer, reading the candidate's keys only when the cosine leaves it open."""
+    if similarity >= stage.sure_cosine:
+        return True
+    if similarity < min(stage.min_cosine, stage.floor_cosine):
+        return False
+    record = record_of(item_id)
+    return record is not None and is_close(similarity, shared, key_count, _term_keys(record), stage)
+
+
+def _signatures(
+    index: CandidateView, item_ids: list[str], records: dict[str, IndexRecord | None]
+) -> dict[str, tuple[str, bytes]]:
+    """Return (content hash, signature) by id; from whole records (kept in `records`) if no lighter way."""
+    if not item_ids:
+        return {}
+    if _type_has(type(index), SignatureLookup):
+        return cast(SignatureLookup, index).signatures(item_ids)
+    found = {}
+    for item_id in item_ids:
+        record = records[item_id] = index.get(item_id)
+        if record is not None:
+            found[item_id] = (record.content_hash, record.signature)
+    return found
+
+
+def _sharing_most_keys(
+    sketch: Sketch,
+    index: CandidateView,
+    batch: PendingBatch | None,
+    min_shared: int,
+    limit: int,
+    max_key_items: int | None,
+) -> list[tuple[int, str | IndexRecord]]:
+    """Return (shared keys, indexed item id or batched record) for up to `limit` items of each.
+
+    A store that counts holders (SqliteStore) lets a key's holders in the index and the batch be
+    added up, so a key too common to point anywhere is dropped on both sides alike, and the
+    items found are those of one index holding both: whichever items a batch still holds (its
+    commits wait for compares to finish) changes nothing. Other stores bound each side alone.
+    """
+    hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
+    if _searches_by_share(index):
+        if max_key_items is not None:
+            in_batch = batch.holders(hashed) if batch is not None else [0] * len(hashed)
+            in_index = index.key_holders(hashed)
+            hashed = [
+                key
+                for key, here, there in zip(hashed, in_index, in_batch, strict=True)
+                if here + there <= max_key_items
+            ]
+        found: list[tuple[int, str | IndexRecord]] = [
+            (shared, item_id)
+            for item_id, shared in index.candidates_sharing(sketch.keys, limit, min_shared, None, hashed)
+        ]
+        bound = None
+    else:
+        found = [
+            (shared, item_id)
+            for item_id, shared in index.candidates(sketch.keys, limit, max_key_items)
+            if shared >= min_shared
+        ]
+        bound = max_key_items
+    if batch is not None:
+        found.extend(batch.matches(hashed, min_shared, limit, bound))
+    return found
+
+
+def _hashed_keys(key_hashes: bytes | None, keys: tuple[str, ...]) -> list[int]:
+    packed = key_hashes if key_hashes is not None else hash_keys(keys)
+    hashed: list[int] = unpack_key_hashes(packed).tolist()
+    return hashed
+
+
+def _searches_by_share(index: CandidateView) -> TypeGuard[SharedKeySearch]:
+    return _type_has(type(index), SharedKeySearch)
+
+
+@functools.cache
+def _type_has(kind: type, capability: type) -> bool:
+    # isinstance against a runtime Protocol inspects every member on every call; a type's answer
+    # does not change.
+    return issubclass(kind, capability)
+
+
+def _term_keys(record: IndexRecord) -> int:
+    # Records made by dedup.scanning.candidates hold their content-hash key first, then term keys.
+    if record.keys and record.keys[0].startswith("h:"):
+        return len(record.keys) - 1
+    return term_key_count(record.keys)

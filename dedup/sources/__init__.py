@@ -1,0 +1,1 @@
+"""Files, records, feeds and URLs -> Documents: encodings, size limits, timeouts, bad-input errors."""

@@ -1,0 +1,1 @@
+"""One text on its own: normalised words, sentences, stems, quotations, word rarity, surface style."""
