@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from types import TracebackType
@@ -196,3 +197,17 @@ class BodyPacker(Protocol):
     def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
         """The module-level function turning (text, keys) into the stored body."""
         ...
+
+
+@runtime_checkable
+class SoleWriter(Protocol):
+    """A store that one scanner at a time may write: a second scan waits for the first to end."""
+
+    def sole_writer(self) -> AbstractContextManager[None]:
+        """Hold the index for one scan, waiting while another scan holds it."""
+        ...
+
+
+def scan_writer(index: object) -> AbstractContextManager[None]:
+    """Return what a scan holds while it reads and writes `index`: its scan lock, if it has one."""
+    return index.sole_writer() if isinstance(index, SoleWriter) else nullcontext()

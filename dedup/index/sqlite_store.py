@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from dedup.index.sqlite_codec import (
     unpack_body,
 )
 from dedup.index.sqlite_connection import Transaction, connect, translate
+from dedup.index.sqlite_lock import scan_lock
 from dedup.index.sqlite_postings import PostingsMirror
 from dedup.model import Flag
 
@@ -136,6 +138,10 @@ class SqliteStore(ClosesOnExit):
         application_id = int(self._query("PRAGMA application_id")[0][0])
         tables = {str(row[0]) for row in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
         return application_id, tables
+
+    def sole_writer(self) -> AbstractContextManager[None]:
+        """Hold the index's scan lock: a second scan of this file waits until this one ends."""
+        return scan_lock(self.path)
 
     # -- the IndexStore contract -------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from dedup.errors import DedupError, FetchError
-from dedup.index.base import BodyPacker, IndexRecord, IndexStore
+from dedup.index.base import BodyPacker, IndexRecord, IndexStore, scan_writer
 from dedup.index.shared import CandidateView, SharedIndex
 from dedup.model import Flag, ScanSummary
 from dedup.profile.cache import ProfileCache
@@ -102,10 +102,11 @@ def scan(
     if isinstance(index, SharedIndex):  # Redis: maybe several scanners; see dedup.scanning.distributed
         yield from _scan_shared(source_list, index, options, report)
         return
-    yield from _emit(index, _pending_flags(index))
-    # One of each for the whole scan: sources recur across files, and workers start once.
+    # One of each for the whole scan: sources recur across files, and workers start once. A SQLite
+    # index is written by one scan at a time (scan_writer): a second one waits for this one to end.
     comparer = Comparer(options.settings, _compare_processes(options.workers))
-    with Sketcher(options.candidates, options.workers) as sketcher, comparer:
+    with scan_writer(index), Sketcher(options.candidates, options.workers) as sketcher, comparer:
+        yield from _emit(index, _pending_flags(index))
         while True:
             for source in source_list:
                 yield from _emit(index, _scan_source(source, index, options, report, sketcher, comparer))
