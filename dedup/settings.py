@@ -104,6 +104,31 @@ DEFAULT_CANDIDATE_SETTINGS = CandidateSettings()
 
 
 @dataclass(frozen=True, slots=True)
+class SqliteIndexSettings:
+    """How the SQLite index keeps its postings on disk (dedup.index.sqlite_catalog) and expires items.
+
+    Measured with benchmarks/bench_scan.py at 100,000 and 1,000,000 items on the 2-core machine.
+    """
+
+    # Newest items whose postings wait in memory before they are written out as one segment: about
+    # 1 KB of memory each; a segment of 50,000 items is about 2.4 million postings (10 MB).
+    buffer_items: int = 50_000
+    # Segments merge while the one before the newest run is at most this many times the run's
+    # size: 1.0 is a binary counter, about log2(items / buffer_items) segments to search (5 at a
+    # million items), each posting rewritten that many times.
+    merge_ratio: float = 1.0
+    # Postings a merge writes per step; a step runs after each commit (about 40 ms at a million).
+    merge_chunk_postings: int = 1_000_000
+    # With a retention window, how often (seconds) a writer looks for expired items.
+    retention_check_s: float = 60.0
+    # Expired items deleted per transaction, so a long-closed index does not stall on one commit.
+    expire_chunk_items: int = 20_000
+
+
+DEFAULT_SQLITE_INDEX_SETTINGS = SqliteIndexSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class QueueSettings:
     """How a scanner takes part in the shared queue."""
 

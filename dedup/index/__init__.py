@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from dedup.errors import IndexStoreError
 from dedup.index.base import IndexRecord, IndexStore, SignatureSettings
 
 __all__ = ["IndexRecord", "IndexStore", "SignatureSettings", "open_index"]
@@ -19,14 +18,13 @@ def open_index(
 ) -> IndexStore:
     """Open the index at `location`: redis:// or rediss:// URLs are Redis, anything else a SQLite file.
 
-    For Redis, `retain_days` expires documents that long after they were indexed, and `retry_s`
-    bounds how long an operation waits out an unreachable server (see RedisOptions).
+    `retain_days` expires documents that long after they were indexed (both backends); for Redis,
+    `retry_s` bounds how long an operation waits out an unreachable server (see RedisOptions).
 
     Raises:
         IndexCorruptError: the file is not a dedup index or is damaged.
         IndexSettingsError: the index holds signatures made with other settings.
         IndexUnavailableError: the server cannot be reached or the file is locked.
-        IndexStoreError: a retention window was asked of a SQLite index.
     """
     text = str(location)
     if text.startswith(("redis://", "rediss://")):
@@ -37,8 +35,6 @@ def open_index(
         if retry_s is not None:
             options = replace(options, retry_s=retry_s)
         return RedisStore(text, SignatureSettings.current(), options)
-    if retain_days is not None:
-        raise IndexStoreError(f"{text}: a retention window (--retain-days) needs a redis:// index")
     from dedup.index.sqlite_store import SqliteStore
 
-    return SqliteStore(Path(text), SignatureSettings.current())
+    return SqliteStore(Path(text), SignatureSettings.current(), retain_days=retain_days)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 
@@ -72,3 +74,58 @@ def translate(exc: sqlite3.Error, path: Path) -> IndexStoreError:
     if isinstance(exc, sqlite3.DatabaseError):
         return IndexCorruptError(f"{path}: index is damaged ({message})")
     return IndexStoreError(f"{path}: {message}")
+
+
+class Database:
+    """One connection to an index file: queries and write transactions, sqlite3 errors made ours."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.connection = connection
+        self.path = path
+
+    def query(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement and return all its rows."""
+        try:
+            return self.connection.execute(sql, parameters).fetchall()
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def execute(self, sql: str, parameters: Sequence[object] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        try:
+            return int(self.connection.execute(sql, parameters).rowcount)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def execute_many(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
+        """Run one statement for each of `rows`."""
+        try:
+            self.connection.executemany(sql, rows)
+        except sqlite3.Error as exc:
+            raise translate(exc, self.path) from exc
+
+    def write(self) -> Transaction:
+        """Return a write transaction (BEGIN IMMEDIATE: it waits for other writers)."""
+        return Transaction(self.connection, self.path)
+
+    @property
+    def in_transaction(self) -> bool:
+        """Tell whether a transaction is open on the connection."""
+        return self.connection.in_transaction
+
+    def data_version(self) -> int:
+        """Return PRAGMA data_version: it changes when another connection commits."""
+        return int(self.query("PRAGMA data_version")[0][0])
+
+    def meta_int(self, name: str) -> int:
+        """Return an integer from the meta table, 0 when absent."""
+        rows = self.query("SELECT value FROM meta WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
+    def set_meta(self, name: str, value: object) -> None:
+        """Write a meta value (inside the caller's transaction)."""
+        self.query(
+            "INSERT INTO meta (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, str(value)),
+        )

@@ -1,8 +1,8 @@
-"""SqliteStore: the embedded IndexStore in one SQLite file (WAL, schema version, settings check)."""
+"""SqliteStore: the embedded IndexStore in one SQLite file (WAL), its postings in segments beside it."""
 
 from __future__ import annotations
 
-import sqlite3
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -12,53 +12,29 @@ from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.flag_codec import decode_flag, encode_flag
-from dedup.index.keys import hash_keys, key_hash
-from dedup.index.sqlite_codec import (
-    BODY_ERRORS,
-    item_row,
-    pack_body,
-    read_record,
-    unpack_body,
-)
-from dedup.index.sqlite_connection import Transaction, connect, translate
+from dedup.index.keys import key_hash
+from dedup.index.sqlite_catalog import EXPIRED_THROUGH, Catalog
+from dedup.index.sqlite_codec import item_row, pack_body, read_record
+from dedup.index.sqlite_connection import Database, connect
 from dedup.index.sqlite_lock import scan_lock
-from dedup.index.sqlite_postings import PostingsMirror
+from dedup.index.sqlite_retention import Retention
+from dedup.index.sqlite_schema import APPLICATION_ID, TABLES, create, needs_upgrade, read_header, upgrade
 from dedup.model import Flag
+from dedup.settings import DEFAULT_SQLITE_INDEX_SETTINGS, SqliteIndexSettings
 
-# PRAGMA application_id marks the file as ours ("DDUP"), so a foreign SQLite file is refused.
-_APPLICATION_ID = 0x44445550
 _BUSY_TIMEOUT_S = 10.0
 # Bound parameters per statement: under SQLite's historic limit of 999.
 _SQL_VARIABLES = 900
-_SCHEMA = """
-CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE items (
-    seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
-    title TEXT,
-    url TEXT,
-    published TEXT,
-    body BLOB NOT NULL,
-    signature BLOB NOT NULL,
-    key_hashes BLOB NOT NULL
-);
-CREATE INDEX items_content_hash ON items (content_hash);
-CREATE TABLE flags (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
-CREATE TABLE checkpoints (source TEXT PRIMARY KEY, position TEXT NOT NULL);
-"""
-_TABLES = frozenset({"meta", "items", "flags", "checkpoints"})
-# What an index written before items carried their key hashes kept instead (see _upgrade).
-_POSTINGS_TABLES = ("postings", "key_counts")
-_POSTINGS_THROUGH = "postings_through"
 
 
 class SqliteStore(ClosesOnExit):
     """IndexStore in one SQLite file; a new file is created, anything else must be a dedup index.
 
     Each item row carries its keys as 64-bit hashes (blake2b); candidate search inverts them in
-    memory (dedup.index.sqlite_postings), read in whole on the first search. Texts are
-    zlib-compressed. Nothing is ever written to a file that is not already a dedup index.
+    segments on disk and a buffer of the newest items (dedup.index.sqlite_catalog), so memory and
+    opening time do not grow with the index. Texts are zlib-compressed. Nothing is ever written to
+    a file that is not already a dedup index. With `retain_days`, items expire that long after
+    they were added (dedup.index.sqlite_retention).
     """
 
     def __init__(
@@ -66,78 +42,47 @@ class SqliteStore(ClosesOnExit):
         path: Path,
         signature_settings: SignatureSettings,
         busy_timeout_s: float = _BUSY_TIMEOUT_S,
+        settings: SqliteIndexSettings = DEFAULT_SQLITE_INDEX_SETTINGS,
+        retain_days: float | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = path
-        self._postings: PostingsMirror | None = None  # built on the first candidate search
-        self._connection = connect(path, busy_timeout_s)
+        self._db = Database(connect(path, busy_timeout_s), path)
         try:
-            self._open(signature_settings)
+            self._open(signature_settings, clock())
+            self._catalog = Catalog(self._db, settings)
+            self._retention = Retention(self._db, self._catalog, retain_days, settings, clock)
+            self._retention.maybe_expire()
         except BaseException:
-            self._connection.close()
+            self._db.connection.close()
             raise
 
-    def _open(self, signature_settings: SignatureSettings) -> None:
-        application_id, tables = self._read_header()
+    def _open(self, signature_settings: SignatureSettings, now: float) -> None:
+        db = self._db
+        application_id, tables = read_header(db)
         if application_id == 0 and not tables:
-            with self._write():
+            with db.write():
                 # Checked again inside the write lock: another process may have just created it.
-                application_id, tables = self._read_header()
+                application_id, tables = read_header(db)
                 if application_id == 0 and not tables:
-                    self._create(signature_settings)
-                    application_id, tables = _APPLICATION_ID, set(_TABLES)
-        if application_id != _APPLICATION_ID or not tables >= _TABLES:
+                    create(db, signature_settings)
+                    application_id, tables = read_header(db)
+        if application_id != APPLICATION_ID or not tables >= TABLES:
             raise IndexCorruptError(f"{self.path}: not a dedup index (a SQLite file of another application)")
-        stored = self._query("SELECT name, value FROM meta")
+        stored = db.query("SELECT name, value FROM meta")
         check_settings(
             [(str(name), str(value)) for name, value in stored], signature_settings, str(self.path)
         )
-        if not tables.isdisjoint(_POSTINGS_TABLES):
-            self._upgrade()
-        self._execute("PRAGMA journal_mode = WAL")
-        self._execute("PRAGMA synchronous = NORMAL")
+        if needs_upgrade(tables):
+            upgrade(db, now)
+        db.query("PRAGMA journal_mode = WAL")
+        db.query("PRAGMA synchronous = NORMAL")
+        # Expired items' text is overwritten in the file, not only unlinked from the tree.
+        db.query("PRAGMA secure_delete = ON")
         # The id and content-hash indexes take inserts at random keys: a 64 MB page cache keeps
         # their leaves in memory, and rarer checkpoints write each hot page once for many commits.
-        self._execute("PRAGMA cache_size = -65536")
-        self._execute("PRAGMA wal_autocheckpoint = 8192")
-
-    def _create(self, signature_settings: SignatureSettings) -> None:
-        self._connection.execute(f"PRAGMA application_id = {_APPLICATION_ID}")
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                self._connection.execute(statement)
-        self._connection.executemany(
-            "INSERT INTO meta (name, value) VALUES (?, ?)", signature_settings.as_pairs()
-        )
-
-    def _upgrade(self) -> None:
-        """Move an index written with postings tables to key hashes in each item row, in place.
-
-        One transaction: a damaged body stops it with IndexCorruptError and leaves the file as it
-        was. Another process may have upgraded it first; then there is nothing left to do.
-        """
-        with self._write():
-            columns = {str(row[1]) for row in self._query("PRAGMA table_info(items)")}
-            if "key_hashes" not in columns:
-                self._execute("ALTER TABLE items ADD COLUMN key_hashes BLOB NOT NULL DEFAULT x''")
-                rows = self._query("SELECT seq, id, body FROM items")
-                self._connection.executemany(
-                    "UPDATE items SET key_hashes = ? WHERE seq = ?",
-                    ((hash_keys(self._body_keys(item_id, body)), seq) for seq, item_id, body in rows),
-                )
-            for table in _POSTINGS_TABLES:
-                self._execute(f"DROP TABLE IF EXISTS {table}")
-            self._query("DELETE FROM meta WHERE name = ?", (_POSTINGS_THROUGH,))
-
-    def _body_keys(self, item_id: str, body: bytes) -> tuple[str, ...]:
-        try:
-            return unpack_body(bytes(body))[1]
-        except BODY_ERRORS as exc:
-            raise IndexCorruptError(f"{self.path}: record {item_id!r} is damaged ({exc})") from exc
-
-    def _read_header(self) -> tuple[int, set[str]]:
-        application_id = int(self._query("PRAGMA application_id")[0][0])
-        tables = {str(row[0]) for row in self._query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        return application_id, tables
+        db.query("PRAGMA cache_size = -65536")
+        db.query("PRAGMA wal_autocheckpoint = 8192")
 
     def sole_writer(self) -> AbstractContextManager[None]:
         """Hold the index's scan lock: a second scan of this file waits until this one ends."""
@@ -150,22 +95,28 @@ class SqliteStore(ClosesOnExit):
         return self.add_many([(record, flags)])[0]
 
     def add_many(self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]) -> list[bool]:
-        """Add many records with their flags in one transaction (all or none are committed)."""
-        with self._write():
+        """Add many records with their flags in one transaction (all or none are committed).
+
+        Once committed, their postings join the buffer (which may be written out as a segment),
+        a merge under way takes a step, and, with a retention window, expired items go.
+        """
+        with self._db.write():
             added, new_items = self._insert_many(entries)
+            if new_items:
+                self._retention.record(new_items[-1][0])
         # Only once committed: a rolled-back batch must not be found by candidate search.
-        if self._postings is not None:
-            self._postings.add_items(new_items)
+        self._catalog.committed(new_items)
+        self._retention.maybe_expire()
         return added
 
     def _insert_many(
         self, entries: Sequence[tuple[IndexRecord, Sequence[Flag]]]
-    ) -> tuple[list[bool], list[tuple[int, str, bytes]]]:
+    ) -> tuple[list[bool], list[tuple[int, bytes]]]:
         """Insert the records not yet present, a few statements for the whole batch.
 
         Runs inside the write transaction, so numbering new items from MAX(seq) + 1 (what SQLite
-        itself would pick) cannot race another writer. Returns what was added, and the new items
-        as (seq, id, packed key hashes).
+        itself would pick, unless items expired) cannot race another writer. Returns what was
+        added, and the new items as (seq, packed key hashes).
         """
         present = {
             str(item_id)
@@ -173,12 +124,16 @@ class SqliteStore(ClosesOnExit):
                 "SELECT id FROM items WHERE id", [record.id for record, _ in entries]
             )
         }
-        last_seq = self._last_seq()
-        mirror = self._postings
-        if mirror is not None and mirror.last_seq != last_seq:
-            self._catch_up(mirror)  # another connection added items since we last looked
+        # Numbers never go back, not even past expired items: expiry is "numbered up to n".
+        last_seq = int(
+            self._db.query(
+                "SELECT MAX(COALESCE((SELECT MAX(seq) FROM items), 0),"
+                " COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE name = ?), 0))",
+                (EXPIRED_THROUGH,),
+            )[0][0]
+        )
         added: list[bool] = []
-        new_items: list[tuple[int, str, bytes]] = []
+        new_items: list[tuple[int, bytes]] = []
         rows: list[tuple[object, ...]] = []
         flags_kept: list[tuple[str, str]] = []
         for record, flags in entries:
@@ -190,22 +145,19 @@ class SqliteStore(ClosesOnExit):
             row = item_row(record)
             rows.append((last_seq, *row))
             flags_kept.extend((flag.id, encode_flag(flag)) for flag in flags)
-            new_items.append((last_seq, record.id, row[-1]))  # type: ignore[arg-type]
+            new_items.append((last_seq, row[-1]))  # type: ignore[arg-type]
             added.append(True)
-        self._connection.executemany(
+        self._db.execute_many(
             "INSERT INTO items (seq, id, content_hash, title, url, published, body, signature, key_hashes)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        self._connection.executemany("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
+        self._db.execute_many("INSERT OR IGNORE INTO flags (id, body) VALUES (?, ?)", flags_kept)
         return added, new_items
-
-    def _last_seq(self) -> int:
-        return int(self._query("SELECT COALESCE(MAX(seq), 0) FROM items")[0][0])
 
     def get(self, item_id: str) -> IndexRecord | None:
         """Return the record stored under `item_id`, or None."""
-        rows = self._query(
+        rows = self._db.query(
             "SELECT id, content_hash, title, url, published, body, signature FROM items WHERE id = ?",
             (item_id,),
         )
@@ -244,44 +196,32 @@ class SqliteStore(ClosesOnExit):
     ) -> list[tuple[str, int]]:
         """Return what `candidates` would, less the items sharing fewer than `min_shared` keys.
 
-        Answered from the in-memory postings (dedup.index.sqlite_postings), read in whole on the
-        first call and brought up to date with what other connections commit. `hashed_keys`, the
-        distinct dedup.index.keys.key_hash of each key, stand for `keys` when the caller has them.
+        Answered from the segments and the buffer (dedup.index.sqlite_postings), brought up to
+        date with what other connections commit; only the item numbers that make the cut are
+        looked up for their ids. `hashed_keys`, the distinct dedup.index.keys.key_hash of each
+        key, stand for `keys` when the caller has them.
         """
         hashed: Collection[int] = {key_hash(key) for key in keys} if hashed_keys is None else hashed_keys
         if not hashed or limit <= 0:
             return []
-        return self._synced_postings().rank(hashed, limit, min_shared, max_key_items)
+        levels = self._catalog.postings().rank(hashed, limit, min_shared, max_key_items)
+        found: list[tuple[str, int]] = []
+        for count, seqs in levels:
+            if len(found) >= limit:
+                break
+            rows = self._select_in("SELECT id FROM items WHERE seq", seqs)
+            ids = sorted(str(item_id) for (item_id,) in rows)
+            found.extend((item_id, count) for item_id in ids[: limit - len(found)])
+        return found
 
     def key_holders(self, hashed_keys: Sequence[int]) -> list[int]:
         """Return how many indexed items hold each of `hashed_keys` (dedup.index.keys.key_hash)."""
-        return self._synced_postings().holders(hashed_keys)
-
-    def _synced_postings(self) -> PostingsMirror:
-        version = int(self._query("PRAGMA data_version")[0][0])
-        if self._postings is None:
-            mirror = PostingsMirror(version)
-            self._catch_up(mirror)
-            self._postings = mirror
-        elif version != self._postings.data_version:
-            self._catch_up(self._postings)
-            self._postings.data_version = version
-        return self._postings
-
-    def _catch_up(self, mirror: PostingsMirror) -> None:
-        """Add the items committed after `mirror.last_seq` (all of them, the first time)."""
-        rows = self._query(
-            "SELECT seq, id, key_hashes FROM items WHERE seq > ? ORDER BY seq", (mirror.last_seq,)
-        )
-        try:
-            mirror.add_items((int(seq), str(item_id), bytes(hashed)) for seq, item_id, hashed in rows)
-        except ValueError as exc:
-            raise IndexCorruptError(f"{self.path}: an item's key hashes are damaged ({exc})") from exc
+        return self._catalog.postings().holders(hashed_keys)
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
-        with self._write():
-            self._connection.execute(
+        with self._db.write():
+            self._db.query(
                 "INSERT INTO checkpoints (source, position) VALUES (?, ?)"
                 " ON CONFLICT (source) DO UPDATE SET position = excluded.position",
                 (source, position),
@@ -289,12 +229,12 @@ class SqliteStore(ClosesOnExit):
 
     def last_checkpoint(self, source: str) -> str | None:
         """Return the last position recorded for `source`, or None."""
-        rows = self._query("SELECT position FROM checkpoints WHERE source = ?", (source,))
+        rows = self._db.query("SELECT position FROM checkpoints WHERE source = ?", (source,))
         return str(rows[0][0]) if rows else None
 
     def flags(self) -> Iterator[Flag]:
         """Yield every kept flag once, in commit order."""
-        for (body,) in self._query("SELECT body FROM flags ORDER BY seq"):
+        for (body,) in self._db.query("SELECT body FROM flags ORDER BY seq"):
             try:
                 yield decode_flag(body)
             except (ValueError, KeyError, TypeError) as exc:
@@ -302,30 +242,23 @@ class SqliteStore(ClosesOnExit):
 
     def size(self) -> int:
         """Return the number of indexed items."""
-        return int(self._query("SELECT COUNT(*) FROM items")[0][0])
+        return int(self._db.query("SELECT COUNT(*) FROM items")[0][0])
+
+    def expire(self, now: float | None = None) -> int:
+        """Delete the items older than the retention window now; return how many (0 without one)."""
+        return self._retention.expire(self._retention.clock() if now is None else now)
 
     def close(self) -> None:
-        """Close the connection; the WAL is checkpointed into the main file."""
-        self._connection.close()
+        """Close the connection (the WAL is checkpointed into the main file) and the segments."""
+        self._catalog.close()
+        self._db.connection.close()
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def _write(self) -> Transaction:
-        return Transaction(self._connection, self.path)
-
-    def _query(self, sql: str, parameters: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        try:
-            return self._connection.execute(sql, parameters).fetchall()
-        except sqlite3.Error as exc:
-            raise translate(exc, self.path) from exc
-
-    def _select_in(self, sql: str, values: Sequence[object], *before: object) -> list[tuple[Any, ...]]:
+    def _select_in(self, sql: str, values: Sequence[object]) -> list[tuple[Any, ...]]:
         """Run `sql IN (values)` in chunks that stay under SQLite's bound-parameter limit."""
         rows: list[tuple[Any, ...]] = []
         for start in range(0, len(values), _SQL_VARIABLES):
             part = values[start : start + _SQL_VARIABLES]
-            rows.extend(self._query(f"{sql} IN ({','.join('?' * len(part))})", (*before, *part)))
+            rows.extend(self._db.query(f"{sql} IN ({','.join('?' * len(part))})", part))
         return rows
-
-    def _execute(self, sql: str) -> None:
-        self._query(sql)

@@ -41,12 +41,12 @@ def test_an_unreachable_redis_is_one_line_and_exit_1() -> None:
     assert "hunter2" not in result.output
 
 
-def test_retention_on_sqlite_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    result = _run("scan", str(GOOD), "--index", str(tmp_path / "i.sqlite"), "--retain-days", "7")
-    assert result.exit_code == 1
-    [line] = result.stderr.splitlines()
-    assert line.endswith("i.sqlite: a retention window (--retain-days) needs a redis:// index")
-    assert not (tmp_path / "i.sqlite").exists()
+def test_retention_on_sqlite_keeps_the_same_flags(tmp_path: Path) -> None:
+    plain = _run("scan", str(GOOD), "--index", str(tmp_path / "plain.sqlite"))
+    retained = _run("scan", str(GOOD), "--index", str(tmp_path / "i.sqlite"), "--retain-days", "7")
+    assert retained.exit_code == 0, retained.output
+    assert sorted(retained.stdout.splitlines()) == sorted(plain.stdout.splitlines())
+    assert retained.stdout.count("\n") == 3
 
 
 def test_bad_queue_options_are_usage_errors(redis_url: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from dedup.errors import IndexCorruptError, IndexSettingsError, IndexStoreError, IndexUnavailableError
+from dedup.errors import IndexCorruptError, IndexSettingsError, IndexUnavailableError
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.redis_keys import RedisKeys
@@ -219,10 +219,7 @@ def test_a_write_waits_out_a_restart_and_lands_once(durable_redis_server: RedisS
         assert store.candidates(["a"], 5) == [("item-1", 1), ("item-2", 1)]
 
 
-def test_retention_is_a_redis_option(tmp_path: Path, redis_url: str) -> None:
-    with pytest.raises(IndexStoreError, match="retain-days"):
-        open_index(tmp_path / "index.sqlite", retain_days=1)
-    assert not (tmp_path / "index.sqlite").exists()
+def test_retention_sets_a_time_to_live(redis_url: str) -> None:
     with open_index(redis_url, retain_days=1) as store:
         store.add(record(1, ("a",)))
     assert 86400 - 60 < redis.Redis.from_url(redis_url).ttl("dedup:doc:1") <= 86400

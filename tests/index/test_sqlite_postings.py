@@ -1,4 +1,4 @@
-"""SqliteStore's in-memory postings answer as its item rows say, in step with every writer."""
+"""SqliteStore's postings (segments and buffer) answer as its item rows say, in step with every writer."""
 
 from __future__ import annotations
 
@@ -18,10 +18,14 @@ from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.keys import key_hash
 from dedup.index.sqlite_codec import pack_body
 from dedup.index.sqlite_store import SqliteStore
+from dedup.settings import SqliteIndexSettings
+
+# A buffer of a few items and merges a few postings a step: every path through segments is taken.
+SMALL = SqliteIndexSettings(buffer_items=4, merge_chunk_postings=3)
 
 
 def _open(path: Path) -> SqliteStore:
-    return SqliteStore(path, SignatureSettings.current())
+    return SqliteStore(path, SignatureSettings.current(), settings=SMALL)
 
 
 def _record(item_id: str, keys: tuple[str, ...]) -> IndexRecord:
@@ -154,6 +158,7 @@ import sys
 from pathlib import Path
 from dedup.index.base import IndexRecord, SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
+from dedup.settings import SqliteIndexSettings
 from dedup.settings import Settings
 
 store = SqliteStore(Path(sys.argv[1]), SignatureSettings.current())
