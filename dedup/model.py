@@ -167,8 +167,10 @@ class Verdict:
     """Whether one document derives from the other, which is the original, and how."""
 
     is_derived: bool
+    # The probability that one text derives from the other, whatever the verdict: a pair is
+    # derived at or above the fitted threshold (dedup.comparison.weights.DERIVED_MIN_PROBABILITY).
     confidence: float
-    original: Side | None
+    original: Side | None  # None for a derived pair when the two cannot be told apart (copies)
     kind: DerivationKind | None
     direction_by_time: bool = False
 
@@ -203,6 +205,8 @@ class Comparison:
     alignment: tuple[AlignedPair, ...]
     verdict: Verdict
     fact_diff: FactDiff | None
+    # The strongest evidence for the verdict, in words a reader can check ("14 specific facts ...").
+    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,7 +252,7 @@ class Flag:
     item: ItemRef
     source: ItemRef
     kind: DerivationKind
-    confidence: float
+    confidence: float  # the probability that the item and the source are derived, as in Verdict
     original: Literal["item", "source"]
     changes: tuple[FactChange, ...] = ()
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dedup.comparison.align import align_sentences
 from dedup.comparison.direction import direction_signals
+from dedup.comparison.reasons import explain
 from dedup.comparison.signals import score_pair, sentence_similarity
+from dedup.comparison.support import support_both_ways
 from dedup.comparison.verdict import decide
 from dedup.facts.diff import diff_facts
 from dedup.model import Comparison, Document
@@ -31,9 +33,11 @@ def compare(
     )
     verdict = decide(first.document, second.document, scores, direction, aligned_shares, settings)
     fact_diff = None
-    if verdict.is_derived and verdict.original is not None:
-        original, derivative = (first, second) if verdict.original == "a" else (second, first)
+    if verdict.is_derived:
+        # When the original cannot be told (a copy), the changes read from a to b.
+        original, derivative = (second, first) if verdict.original == "b" else (first, second)
         fact_diff = diff_facts(original, derivative, settings.diff)
+    reasons = explain(first, second, scores, support_both_ways(first, second), verdict)
     return Comparison(
         a=first.document,
         b=second.document,
@@ -42,4 +46,5 @@ def compare(
         alignment=alignment.pairs,
         verdict=verdict,
         fact_diff=fact_diff,
+        reasons=reasons,
     )

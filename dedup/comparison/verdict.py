@@ -66,7 +66,7 @@ def decide(
     elif overruled is False:
         probability = min(probability, _INDEPENDENT_MAX_PROBABILITY)
     if probability < weights.DERIVED_MIN_PROBABILITY:
-        return Verdict(is_derived=False, confidence=round(1 - probability, 4), original=None, kind=None)
+        return Verdict(is_derived=False, confidence=round(probability, 4), original=None, kind=None)
     original, by_time = _original(a, b, direction)
     if original == "b":
         original_share, derivative_share = aligned_shares[1], aligned_shares[0]

@@ -72,15 +72,20 @@ def _comparison_page(comparison: Comparison, heading: str, navigation: str) -> s
         facts = f'<section class="changes"><p>{_NO_DIFF}</p></section>'
     else:
         facts = _legend_html(changes) + _changes_html(changes, left, right, anchored)
-    if verdict.is_derived and verdict.kind is not None:
+    if verdict.is_derived and verdict.kind is not None and verdict.original is None:
+        summary = f"Derived: {verdict.kind}; which came first cannot be told, changes read from a to b"
+    elif verdict.is_derived and verdict.kind is not None:
         how = "by publication time" if verdict.direction_by_time else "by content"
         summary = f"Derived: {verdict.kind}, original chosen {how}"
     else:
         summary = "Not derived"
+    reasons = "".join(f"<li>{escape(reason)}</li>" for reason in comparison.reasons)
+    why = f'<ul class="reasons" aria-label="Why">{reasons}</ul>' if reasons else ""
     body = (
         f"<header>{navigation}<h1>{escape(heading)}</h1>"
         f'<p class="verdict" id="verdict">{escape(summary)} '
-        f'<span class="confidence">confidence {verdict.confidence:.2f}</span></p>'
+        f'<span class="confidence">confidence {verdict.confidence:.2f} that it is derived</span></p>'
+        f"{why}"
         f'<dl class="documents">{_document_html(left)}{_document_html(right)}</dl></header>'
         f"{facts}"
         f'<section class="texts" aria-label="Both texts side by side">'

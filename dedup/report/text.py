@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from dedup.comparison.weights import DERIVED_MIN_PROBABILITY
 from dedup.model import (
     ChangeKind,
     Comparison,
@@ -98,14 +99,21 @@ def comparison_text(comparison: Comparison) -> str:
     scores = comparison.scores
     lines = []
     if verdict.is_derived and verdict.original is not None:
+    confidence = f"confidence {verdict.confidence:.2f}, threshold {DERIVED_MIN_PROBABILITY:.2f}"
         derivative = "b" if verdict.original == "a" else "a"
         how = "by publication time" if verdict.direction_by_time else "by content"
         lines.append(
-            f"DERIVED ({verdict.kind}, confidence {verdict.confidence:.2f}): "
+            f"DERIVED ({verdict.kind}, {confidence}): "
             f"{names[derivative]} derives from {names[verdict.original]} (original chosen {how})"
         )
     else:
-        lines.append(f"NOT DERIVED (confidence {verdict.confidence:.2f}): {names['a']} and {names['b']}")
+    elif verdict.is_derived:
+        lines.append(
+            f"DERIVED ({verdict.kind}, {confidence}): {names['a']} and {names['b']} are one text; "
+            "which came first cannot be told, so changes read from a to b"
+        )
+        lines.append(f"NOT DERIVED ({confidence}): {names['a']} and {names['b']}")
+    lines.extend(f"  because {reason}" for reason in comparison.reasons)
     lines.append(
         f"  minhash {scores.minhash_jaccard:.2f}  tfidf {scores.tfidf_cosine:.2f}  "
         f"aligned {scores.aligned_share_max:.2f}/{scores.aligned_share_min:.2f}  "

@@ -210,7 +210,8 @@ def test_unrelated_documents_show_as_a_and_b_without_changes(seeds: Comparison) 
     verdict = replace(seeds.verdict, is_derived=False, original=None, kind=None, confidence=0.12)
     page = comparison_html(replace(seeds, verdict=verdict, fact_diff=None))
     assert (
-        '<p class="verdict" id="verdict">Not derived <span class="confidence">confidence 0.12</span>' in page
+        '<p class="verdict" id="verdict">Not derived '
+        '<span class="confidence">confidence 0.12 that it is derived</span>' in page
     )
     assert "<dt>Document A</dt>" in page and "<dt>Document B</dt>" in page
     assert "No fact diff: fact changes are listed when one document derives from the other." in page
