@@ -6,6 +6,7 @@ DedupError
 |    +-- EmptyDocumentError
 |    +-- BinaryFileError
 |    +-- DecodeError
+|    +-- DocumentTooLargeError a text over the size limit (--max-bytes)
 |    +-- MalformedRecordError  bad JSON / JSONL line / feed
 +-- IndexStoreError            the persistent index
 |    +-- IndexCorruptError     not a dedup index, or damaged
@@ -40,6 +41,10 @@ class BinaryFileError(InputError):
 
 class DecodeError(InputError):
     """The bytes could not be decoded as text in any common encoding."""
+
+
+class DocumentTooLargeError(InputError):
+    """The text is larger than the size limit dedup is set to take (--max-bytes)."""
 
 
 class MalformedRecordError(InputError):

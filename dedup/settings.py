@@ -148,6 +148,33 @@ DEFAULT_QUEUE_SETTINGS = QueueSettings()
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSettings:
+    """Limits and choices of reading sources: sizes, encodings, fetching (dedup.sources)."""
+
+    # The largest document text taken (UTF-8 bytes): a file read as one document, or one record's or
+    # feed entry's text. Two texts at the limit compare in about 0.7 GB and 20 s (the sentence x
+    # sentence similarity is dense); an article is 5-50 KB, so 512 KiB is about 85,000 words.
+    max_bytes: int = 512 * 1024
+    # The largest file read whole (a feed, a JSON document, an HTML page); JSONL is read by line.
+    max_file_bytes: int = 64 * 1024 * 1024
+    # Share of control bytes (NUL included) in the first 8 KiB above which a file is binary.
+    binary_control_share: float = 0.05
+    # Encoding detection: code pages this close in "chaos" to the cleanest are equally clean...
+    encoding_chaos_tolerance: float = 0.01
+    # ... and a plausible Windows-1252 reading loses only to one this much more coherent in its language.
+    encoding_coherence_margin: float = 0.2
+    # http(s): seconds a whole fetch may take (a read may wait ScanOptions.fetch_timeout_s), and the
+    # largest body.
+    fetch_deadline_s: float = 60.0
+    fetch_max_bytes: int = 20 * 1024 * 1024
+    # Feeds fetched at once (threads); one slow feed then holds up no other.
+    fetch_workers: int = 8
+
+
+DEFAULT_SOURCE_SETTINGS = SourceSettings()
+
+
+@dataclass(frozen=True, slots=True)
 class ScanOptions:
     """How a scan runs: the compare settings, the candidate stage, and polling."""
 
@@ -167,6 +194,8 @@ class ScanOptions:
     fetch_timeout_s: float = 10.0
     # How scanners sharing one Redis index split the work (dedup.scanning.distributed).
     queue: QueueSettings = DEFAULT_QUEUE_SETTINGS
+    # Reading the sources: size limits, encodings, the whole-fetch deadline, fetches at once.
+    sources: SourceSettings = DEFAULT_SOURCE_SETTINGS
 
 
 DEFAULT_SCAN_OPTIONS = ScanOptions()

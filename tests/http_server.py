@@ -50,12 +50,18 @@ class FeedServer:
             return [status for logged, status in self.requests if logged == path]
 
 
+_TRICKLE_GAP_S = 0.2
+
+
 def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
             if path == "/slow":
                 server.release.wait(30.0)  # set when the test ends
+            if path.startswith("/trickle"):
+                self._trickle(path)
+                return
             body = server.body(path)
             if body is None:
                 self._answer(path, HTTPStatus.NOT_FOUND, b"not found", {})
@@ -70,6 +76,28 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(path, HTTPStatus.NOT_MODIFIED, b"", headers)
                 return
             self._answer(path, HTTPStatus.OK, body, headers)
+
+        def _trickle(self, path: str) -> None:
+            """Answer a feed one byte at a time, a byte every 0.2 s, until the test ends.
+
+            Each byte comes well within any read timeout, so only a deadline on the whole fetch
+            ends it. /trickle-headers trickles the status line and headers too.
+            """
+            with server.lock:
+                server.requests.append((path, 200))
+            head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
+            body = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * 100_000
+            data = head + body if path == "/trickle-headers" else body
+            if path != "/trickle-headers":
+                self.wfile.write(head)
+            try:
+                for byte in data:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    if server.release.wait(_TRICKLE_GAP_S):
+                        return
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up, as it should
 
         def _answer(self, path: str, status: HTTPStatus, body: bytes, headers: dict[str, str]) -> None:
             with server.lock:

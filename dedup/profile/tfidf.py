@@ -7,27 +7,44 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeAlias
 
 import numpy as np
 import numpy.typing as npt
+from scipy import sparse
 from sklearn.feature_extraction import FeatureHasher
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from dedup.text.rarity import idf
 
+# Above this many cells (8 MB of float64) rows are kept sparse: a long text's sentences x terms grow
+# with the square of its length (1 MB of text: 1.4 GB dense; issue 13). An article stays far below
+# it, and dense rows multiply faster. The two layouts hold the same numbers.
+DENSE_MAX_CELLS = 2**20
+
+Values: TypeAlias = npt.NDArray[np.float64] | sparse.csr_matrix
+
 
 @dataclass(frozen=True, slots=True)
 class TermMatrix:
-    """L2-normalised TF-IDF rows over the hashed columns they use: dense, narrow, ready to multiply."""
+    """L2-normalised TF-IDF rows over the hashed columns they use: narrow, ready to multiply.
+
+    `values` is a dense array for texts of ordinary length and a CSR matrix past `DENSE_MAX_CELLS`.
+    """
 
     columns: npt.NDArray[np.int64]  # sorted, unique hashed term columns
-    values: npt.NDArray[np.float64]  # one row per text, one column per entry of `columns`
+    values: Values  # one row per text, one column per entry of `columns`
 
     @property
     def rows(self) -> int:
         """Number of texts (rows)."""
         return int(self.values.shape[0])
+
+    @property
+    def is_sparse(self) -> bool:
+        """Tell whether the rows are held as a sparse matrix."""
+        return isinstance(self.values, sparse.csr_matrix)
 
 
 def term_vectors(term_lists: Sequence[Sequence[str]], n_features: int) -> TermMatrix:
@@ -92,10 +109,25 @@ def _column(term: str, n_features: int) -> int:
 def _dense(rows: list[list[tuple[int, float]]]) -> TermMatrix:
     """Lay sparse rows out over the sorted union of their columns."""
     columns = np.array(sorted({column for row in rows for column, _ in row}), dtype=np.int64)
-    values = np.zeros((len(rows), len(columns)))
     row_of = np.repeat(np.arange(len(rows)), [len(row) for row in rows])
     used = np.array([column for row in rows for column, _ in row], dtype=np.int64)
-    values[row_of, np.searchsorted(columns, used)] = [value for row in rows for _, value in row]
+    data = np.array([value for row in rows for _, value in row], dtype=np.float64)
+    return _laid_out(columns, row_of, np.searchsorted(columns, used), data, len(rows))
+
+
+def _laid_out(
+    columns: npt.NDArray[np.int64],
+    row_of: npt.NDArray[np.intp],
+    column_at: npt.NDArray[np.intp],
+    data: npt.NDArray[np.float64],
+    rows: int,
+) -> TermMatrix:
+    """Place entries (row, position in `columns`, value) densely, or sparsely past DENSE_MAX_CELLS."""
+    if rows * len(columns) > DENSE_MAX_CELLS:
+        # Entries of one cell never repeat here (rows come summed per column), so nothing is summed.
+        return TermMatrix(columns, sparse.csr_matrix((data, (row_of, column_at)), shape=(rows, len(columns))))
+    values = np.zeros((rows, len(columns)))
+    values[row_of, column_at] = data
     return TermMatrix(columns, values)
 
 
@@ -105,21 +137,23 @@ def _sklearn_term_vectors(weighted: list[dict[str, float]], n_features: int) -> 
     matrix = normalize(hasher.transform(weighted), norm="l2", copy=False).tocsr()
     matrix.sum_duplicates()
     columns = np.unique(matrix.indices).astype(np.int64)
-    values = np.zeros((matrix.shape[0], len(columns)))
     rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
-    values[rows, np.searchsorted(columns, matrix.indices)] = matrix.data
-    return TermMatrix(columns, values)
+    return _laid_out(columns, rows, np.searchsorted(columns, matrix.indices), matrix.data, matrix.shape[0])
 
 
 def cosine_matrix(first: TermMatrix, second: TermMatrix) -> npt.NDArray[np.float64]:
     """Return the cosine similarity of every row of `first` with every row of `second`.
 
-    Only the columns both use contribute, so the product runs over their intersection.
+    Only the columns both use contribute, so the product runs over their intersection. The result
+    is dense (rows x rows), as every alignment signal reads it whole.
     """
     first_at, second_at = _shared_columns(first.columns, second.columns)
     if not len(first_at):
         return np.zeros((first.rows, second.rows))
-    return first.values[:, first_at] @ second.values[:, second_at].T
+    product = first.values[:, first_at] @ second.values[:, second_at].T
+    if isinstance(product, np.ndarray):
+        return product
+    return np.asarray(product.toarray(), dtype=np.float64)  # a sparse product
 
 
 def _shared_columns(

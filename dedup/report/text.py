@@ -17,6 +17,7 @@ from dedup.model import (
     ScanSummary,
     Span,
 )
+from dedup.report.terminal import one_line
 
 _EVIDENCE_PAIRS = 5
 
@@ -184,16 +185,17 @@ def flag_text(flag: Flag) -> str:
 
 
 def scan_summary_text(summary: ScanSummary) -> str:
-    """Render a scan's counts as one line for stderr."""
+    """Render a scan's counts as one line for stderr; "flagged" counts flags (an item may have two)."""
     return (
-        f"{summary.read} items read, {summary.new} new, {summary.flagged} flagged "
+        f"{summary.read} items read, {summary.new} new, {summary.flags} flagged "
         f"({summary.compared} compared), {summary.skipped} skipped with errors; "
         f"{summary.docs_per_s:.0f} docs/s over {summary.elapsed_s:.1f} s"
     )
 
 
 def _ref_text(ref: ItemRef) -> str:
-    return f"{ref.id} {_quote(ref.title, 70)}" if ref.title else ref.id
+    # An id comes from the feed: kept on one line, so that one flag is one line.
+    return f"{one_line(ref.id)} {_quote(ref.title, 70)}" if ref.title else one_line(ref.id)
 
 
 def _span_pair(span: Span | None) -> dict[str, int] | None:

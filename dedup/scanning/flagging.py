@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -14,6 +13,7 @@ from dedup.index.base import IndexRecord
 from dedup.model import Document, Flag, ItemRef
 from dedup.profile.cache import ProfileCache
 from dedup.profile.profile import Profile
+from dedup.scanning.workers import worker_pool
 from dedup.settings import Settings
 
 
@@ -65,8 +65,7 @@ class Comparer(ClosesOnExit):
         if self.processes < 1:
             return KnownFlags(compare_shortlist(document, item_hash, shortlist, self.profiles))
         if self._pool is None:
-            # fork: the worker starts in milliseconds with the word tables already loaded.
-            self._pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("fork"))
+            self._pool = worker_pool(self.processes)
         # A record of the batch carries its packed body, which a compare never reads.
         light = [replace(record, packed_body=None) for record in shortlist]
         return self._pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -12,6 +11,7 @@ from typing import TypeVar
 
 from dedup.closing import ClosesOnExit
 from dedup.scanning.candidates import Sketch, sketch_text
+from dedup.scanning.workers import worker_pool
 from dedup.settings import DEFAULT_CANDIDATE_SETTINGS, CandidateSettings
 
 T = TypeVar("T")
@@ -63,8 +63,7 @@ class Sketcher(ClosesOnExit):
         self, texts: list[str], pack: Callable[[str, tuple[str, ...]], bytes] | None
     ) -> Iterator[Sketch]:
         if self._pool is None:
-            # fork: workers start in milliseconds with the word tables already loaded.
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
+            self._pool = worker_pool(self.workers)
         chunksize = max(1, len(texts) // (4 * self.workers))
         work = partial(_sketch_and_pack, settings=self.settings, pack=pack)
         return self._pool.map(work, texts, chunksize=chunksize)
