@@ -62,6 +62,7 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
         "original": verdict.original,
         "kind": str(verdict.kind) if verdict.kind else None,
         "direction_by_time": verdict.direction_by_time,
+        "reasons": list(comparison.reasons),
         "scores": {name: round(value, 4) for name, value in asdict(comparison.scores).items()},
         "direction": {name: round(value, 4) for name, value in asdict(comparison.direction).items()},
         "evidence": [
@@ -99,20 +100,20 @@ def comparison_text(comparison: Comparison) -> str:
     names = {"a": a.path or a.id, "b": b.path or b.id}
     scores = comparison.scores
     lines = []
-    if verdict.is_derived and verdict.original is not None:
     confidence = f"confidence {verdict.confidence:.2f}, threshold {DERIVED_MIN_PROBABILITY:.2f}"
+    if verdict.is_derived and verdict.original is not None:
         derivative = "b" if verdict.original == "a" else "a"
         how = "by publication time" if verdict.direction_by_time else "by content"
         lines.append(
             f"DERIVED ({verdict.kind}, {confidence}): "
             f"{names[derivative]} derives from {names[verdict.original]} (original chosen {how})"
         )
-    else:
     elif verdict.is_derived:
         lines.append(
             f"DERIVED ({verdict.kind}, {confidence}): {names['a']} and {names['b']} are one text; "
             "which came first cannot be told, so changes read from a to b"
         )
+    else:
         lines.append(f"NOT DERIVED ({confidence}): {names['a']} and {names['b']}")
     lines.extend(f"  because {reason}" for reason in comparison.reasons)
     lines.append(
