@@ -13,10 +13,14 @@ class DiffSettings:
     its originals (benchmarks/cv_diff.py); the defaults are the fit on the whole corpus.
     """
 
-    omit_max_share: float = 0.3  # an omitted sentence: in its (at most two) competitive partners
-    omit_max_best_share: float = 0.4  # ... and in its best partner of all
-    omit_max_unclaimed_share: float = 0.45  # ... or this, when that partner carries another sentence
-    omit_min_words: int = 6  # content words an omission must carry
+    # An omitted sentence: the most of its specific weight (rarity over the original sentences using a
+    # term) one derivative sentence carries is under this...
+    omit_max_share: float = 0.3
+    # ... or under this when more than `omit_rewrite_min_kept` of the original's sentences are carried
+    # (a full rewrite restates nearly everything). Fitted on rewrites + rewrites-wide, sentence level.
+    omit_rewrite_max_share: float = 0.2
+    omit_rewrite_min_kept: float = 0.6
+    omit_min_words: int = 3  # content words an omission must carry
     clause_min_words: int = 3
     clause_max_share: float = 0.2  # a dropped clause: of its weight, anywhere in the derivative
     add_max_share: float = 0.2  # an added sentence: in its two heaviest sources

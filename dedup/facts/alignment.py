@@ -131,6 +131,49 @@ def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
     )
 
 
+# Terms compared by their first letters, so "generous" and "generosity" or "invest" and "investors"
+# meet; numbers keep their whole value.
+_PREFIX_CHARS = 5
+
+
+def carried_shares(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> tuple[float, ...]:
+    """Per original sentence: the largest share of its own weight that one derivative sentence carries.
+
+    A term weighs its rarity divided by the number of original sentences using it, so the story's topic
+    words, which every sentence of a partial reuse repeats, do not make a dropped sentence look kept.
+    """
+    keys = [{_prefix(term) for term in unit.weights} for unit in derivative]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, found in enumerate(keys):
+        for key in found:
+            postings[key].append(index)
+    weighted: list[dict[str, float]] = []
+    for unit in original:
+        own: dict[str, float] = {}
+        for term, weight in unit.weights.items():
+            key = _prefix(term)
+            own[key] = max(own.get(key, 0.0), weight)
+        weighted.append(own)
+    spread: dict[str, int] = defaultdict(int)
+    for own in weighted:
+        for key in own:
+            spread[key] += 1
+    shares = []
+    for own in weighted:
+        specific = {key: weight / spread[key] for key, weight in own.items()}
+        total = sum(specific.values())
+        carried: dict[int, float] = defaultdict(float)
+        for key, weight in specific.items():
+            for index in postings.get(key, ()):
+                carried[index] += weight
+        shares.append(max(carried.values(), default=0.0) / total if total else 1.0)
+    return tuple(shares)
+
+
+def _prefix(term: str) -> str:
+    return term if term.startswith("#") else term[:_PREFIX_CHARS]
+
+
 def share_of(units: tuple[Unit, ...], index: int, weight: float) -> float:
     """Return `weight` as a share of a unit's total term weight."""
     total = units[index].total

@@ -212,3 +212,67 @@ SUPERLATIVES: frozenset[str] = frozenset(
         "number one",
     }
 )
+
+# Reader address: the second-person pronouns (Quirk et al. 1985, section 6.13). A sentence speaking to
+# the reader outside a quotation frames the story; it states no checkable fact.
+SECOND_PERSON: frozenset[str] = frozenset({"you", "your", "yours", "yourself", "yourselves"})
+
+# The calls to action of web pages and the nouns a page uses for itself ("bookmark this page", "read
+# the full guide"), as web-writing guides list them (Redish 2012, *Letting Go of the Words*, ch. 11).
+CALLS_TO_ACTION: frozenset[str] = frozenset(
+    {"bookmark", "subscribe", "sign up", "check back", "stay tuned", "click", "read on", "follow us"}
+)
+PAGE_NOUNS: frozenset[str] = frozenset(
+    {"page", "guide", "article", "explainer", "newsletter", "post", "round-up", "roundup", "digest"}
+)
+
+# Words that stand in for a figure or a date once it is made vague: Channell (1994) *Vague Language*,
+# ch. 5-6, vague magnitude and size words ("lengthy", "double-digit"), and the vague time references
+# of ch. 7 (a season, "late", "early", "recent") with the seasons of the calendar.
+VAGUE_STAND_INS: frozenset[str] = frozenset(
+    {
+        "lengthy",
+        "long",
+        "short",
+        "brief",
+        "moderate",
+        "small",
+        "big",
+        "large",
+        "huge",
+        "vast",
+        "hefty",
+        "sizeable",
+        "significant",
+        "substantial",
+        "considerable",
+        "modest",
+        "double-digit",
+        "single-digit",
+        "triple-digit",
+        "dozens",
+        "hundreds",
+        "thousands",
+        "millions",
+        "billions",
+        "another",
+        "several",
+        "many",
+        "few",
+        "late",
+        "early",
+        "mid",
+        "recent",
+        "recently",
+        "later",
+        "soon",
+        "spring",
+        "summer",
+        "autumn",
+        "winter",
+        "late-night",
+        "overnight",
+        "record",
+        "near-record",
+    }
+)

@@ -12,10 +12,26 @@ from dedup.text.normalize import normalize_word
 from dedup.text.stems import stem
 
 _ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
+_ROUNDED_MIN_COUNT = 20  # a whole number under this is a count, never rounded
 # A date made vague becomes a period ("since June 2001" -> "in several years").
 _PERIODS = frozenset({"year", "month", "week", "decad", "day"})
-_TIME_UNITS = {"decad": 10.0, "centur": 100.0}
+# Time units in days, so "26 months" and "two years" or "22 years" and "two decades" compare.
+_TIME_UNITS = {
+    "minut": 1 / 1440,
+    "hour": 1 / 24,
+    "day": 1.0,
+    "week": 7.0,
+    "month": 30.44,
+    "year": 365.25,
+    "decad": 3652.5,
+    "centur": 36525.0,
+}
+# A bound ("more than 1,000" for 1,300) is a rounding when the true figure lies on its side and this close.
+_BOUNDED_MAX_GAP = 0.35
+_LOWER_BOUNDS = frozenset({"more than", "over", "just over", "in excess of", "upwards of", "at least"})
+_UPPER_BOUNDS = frozenset({"nearly", "almost", "under", "just under", "less than", "fewer than", "up to"})
 _NEXT_WORD = re.compile(r" ([A-Za-z]+)\b")
+_WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
 def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
@@ -77,8 +93,9 @@ def _counterpart(before: Side, after: Side, unit: Unit, number: Fact, candidates
 
 
 def _same_unit(number: Fact, candidate: Fact) -> bool:
-    times = {"year", "month", "week", "day", *_TIME_UNITS}
-    return number.detail == candidate.detail or (number.detail in times and candidate.detail in times)
+    return number.detail == candidate.detail or (
+        number.detail in _TIME_UNITS and candidate.detail in _TIME_UNITS
+    )
 
 
 def _number_key(fact: Fact) -> tuple[str, str]:
@@ -110,7 +127,7 @@ def _date_shape(value: str) -> tuple[bool, ...]:
 
 def _number_change(before: Side, after: Side, number: Fact, candidate: Fact) -> FactChange:
     old, new = gist(before.text, number.span), gist(after.text, candidate.span)
-    if _is_rounding(number, candidate, after.text):
+    if _is_rounding(number, candidate, before.text, after.text):
         rounded = _with_approximator(after.text, candidate.span)
         return FactChange(ChangeKind.SOFTENED, f'"{old}" rounded to "{new}"', number.span, rounded)
     original, derivative = number.span, candidate.span
@@ -129,29 +146,52 @@ def _following_word(text: str, span: Span) -> Span | None:
     return Span(match.start(1), match.end(1)) if match else None
 
 
-def _is_rounding(number: Fact, candidate: Fact, text: str) -> bool:
+def _is_rounding(number: Fact, candidate: Fact, original_text: str, text: str) -> bool:
+    """A rounder figure near the old one ("£42.5m" -> "£45m"), or a bound it lies under or over."""
     try:
         old, new = _in_base_unit(number), _in_base_unit(candidate)
     except ValueError:
         return False
-    if not old or abs(old - new) / abs(old) > _ROUNDED_MAX_GAP:
+    if not old:
         return False
-    return _with_approximator(text, candidate.span) != candidate.span or len(candidate.value) < len(
-        number.value
-    )
+    gap = abs(old - new) / abs(old)
+    approximator = _approximator(text, candidate.span)
+    if _approximator(original_text, number.span) == approximator != "":
+        return False  # "up to 80" -> "up to 100": the same bound on another figure
+    if "." not in number.value and float(number.value) < _ROUNDED_MIN_COUNT:
+        return False  # "11 nominations" -> "10": a small count is exact, not rounded
+    if approximator in _LOWER_BOUNDS and new <= old and gap <= _BOUNDED_MAX_GAP:
+        return True
+    if approximator in _UPPER_BOUNDS and new >= old and gap <= _BOUNDED_MAX_GAP:
+        return True
+    if gap > _ROUNDED_MAX_GAP:
+        return False
+    return approximator != "" or _significant_digits(candidate.value) < _significant_digits(number.value)
+
+
+def _significant_digits(value: str) -> int:
+    digits = value.replace(".", "").lstrip("0").split("e")[0]
+    return len(digits.rstrip("0")) if "." not in value else len(digits)
 
 
 def _in_base_unit(fact: Fact) -> float:
-    """A number in the smaller of two time units, so "22 years" and "two decades" compare."""
+    """A number in days when it counts time, so "26 months" and "two years" compare."""
     return float(fact.value) * _TIME_UNITS.get(fact.detail, 1.0)
 
 
-def _with_approximator(text: str, span: Span) -> Span:
+def _approximator(text: str, span: Span) -> str:
+    """The approximator just before a number ("about", "more than"), or ""."""
     before = text[max(0, span.start - 20) : span.start].lower()
-    for word in sorted(lexicons.APPROXIMATORS, key=len, reverse=True):
-        if before.endswith(word + " "):
-            return Span(span.start - len(word) - 1, span.end)
-    return span
+    for word in sorted(lexicons.APPROXIMATORS | _LOWER_BOUNDS | _UPPER_BOUNDS, key=len, reverse=True):
+        starts_word = len(before) == len(word) + 1 or not before[-len(word) - 2].isalnum()
+        if before.endswith(word + " ") and starts_word:
+            return word
+    return ""
+
+
+def _with_approximator(text: str, span: Span) -> Span:
+    word = _approximator(text, span)
+    return Span(span.start - len(word) - 1, span.end) if word else span
 
 
 def _vague_counterpart(
@@ -169,4 +209,12 @@ def _vague_counterpart(
             period = number.kind == FactKind.DATE and following in _PERIODS
             if (counted and following == counted) or near or period:
                 return extend_marker(after.text, fact.span, target.span)
+    for j in targets[:1]:
+        target = after.units[j]
+        region = project(unit, target, number.span, after.text)
+        if region == target.span:
+            continue  # no shared word to place the figure by
+        for word in _WORD.finditer(after.text, region.start, region.end):
+            if word.group().lower() in fact_words.VAGUE_STAND_INS:
+                return extend_marker(after.text, Span(word.start(), word.end()), target.span)
     return None

@@ -4,46 +4,59 @@ from __future__ import annotations
 
 import re
 
-from dedup.facts.alignment import Coverage, Unit, covered_share
+from dedup.facts import fact_words
+from dedup.facts.alignment import Coverage, Unit, carried_shares, covered_share
 from dedup.facts.rules import Side, gist
 from dedup.model import ChangeKind, FactChange, FactKind, Span
 from dedup.settings import DiffSettings
+from dedup.text.normalize import normalize_word
 
+_QUOTED = re.compile(r"[\"\u201c][^\"\u201c\u201d]*[\"\u201d]")
+_WORDS = re.compile(r"[a-z]+(?:-[a-z]+)?")
 _CLAUSE_BREAK = re.compile(r"[,;:()]\s|\s[-\u2013\u2014]+\s|[\"\u201c\u201d]")
 
 
 def omitted(before: Side, after: Side, coverage: Coverage, settings: DiffSettings) -> list[FactChange]:
-    """Sentences, or clauses of kept sentences, whose terms the derivative does not carry."""
+    """Sentences, or clauses of kept sentences, whose terms the derivative does not carry.
+
+    Each dropped sentence is its own change. How little a sentence must keep to count as dropped depends
+    on how much of the original the derivative keeps overall: in a full rewrite almost every sentence
+    is restated, so a sentence sharing a few specific words with one is paraphrased, not gone; in a
+    partial reuse, the same few words are the story's background that the new piece repeats.
+    """
     changes: list[FactChange] = []
     everywhere = {term for unit in after.units for term in unit.weights}
+    shares = carried_shares(before.units, after.units)
+    claims = [unit for unit in before.units if unit.is_claim]
+    kept = sum(shares[unit.index] >= settings.omit_max_share for unit in claims) / max(1, len(claims))
+    is_rewrite = kept > settings.omit_rewrite_min_kept
+    limit = settings.omit_rewrite_max_share if is_rewrite else settings.omit_max_share
     dropped: list[Unit] = []
-    for unit in before.units:
-        if not unit.is_claim:
-            continue
-        partners = [after.units[j] for j in coverage.original_partners[unit.index][:2]]
-        share = covered_share(unit, partners)
-        best_share = coverage.original_best[unit.index][1]
-        # A sentence whose closest derivative sentence carries another original sentence instead
-        # (no competitive partner) may share more words with it and still be gone.
-        best_limit = settings.omit_max_best_share if partners else settings.omit_max_unclaimed_share
-        if share < settings.omit_max_share and best_share < best_limit:
+    for unit in claims:
+        if shares[unit.index] < limit:
             dropped.append(unit)
             continue
         changes.extend(
             _omission(before.text, span) for span in _dropped_clauses(before.text, unit, everywhere, settings)
         )
-    for group in _quote_groups(before.text, dropped):
+    for group in _quote_groups(before.text, dropped, settings.omit_min_words):
         if sum(len(unit.anchors) for unit in group) >= settings.omit_min_words:
             changes.append(_omission(before.text, Span(group[0].span.start, group[-1].span.end)))
     return changes
 
 
-def _quote_groups(text: str, units: list[Unit]) -> list[list[Unit]]:
-    """Group consecutive sentences of one quotation: a quote is one fact however syntok splits it."""
+def _quote_groups(text: str, units: list[Unit], min_words: int) -> list[list[Unit]]:
+    """Each dropped sentence alone, but a short one joins the next of its quotation ("No. It is ...")."""
     groups: list[list[Unit]] = []
     for unit in units:
-        if groups and groups[-1][-1].index == unit.index - 1 and _opens_quote(text, groups[-1][-1].span):
-            groups[-1].append(unit)
+        previous = groups[-1] if groups else None
+        if (
+            previous is not None
+            and previous[-1].index == unit.index - 1
+            and _opens_quote(text, previous[-1].span)
+            and min(len(previous[-1].anchors), len(unit.anchors)) < min_words
+        ):
+            previous.append(unit)
         else:
             groups.append([unit])
     return groups
@@ -107,7 +120,7 @@ def _trim_span(text: str, span: Span) -> Span:
 def added(
     before: Side, after: Side, coverage: Coverage, settings: DiffSettings, explained: frozenset[Span]
 ) -> list[FactChange]:
-    """Derivative sentences that state a fact the original does not support.
+    """Derivative sentences that state a checkable fact the original does not support.
 
     `explained` holds derivative numbers already reported as changed or rounded: a sentence carrying
     one restates an original fact with a new figure, it does not add one.
@@ -115,17 +128,18 @@ def added(
     changes = []
     everywhere = {term for unit in before.units for term in unit.weights}
     values = {fact.value for fact in before.facts.facts if fact.kind in (FactKind.NUMBER, FactKind.DATE)}
+    original_words = {token.norm for token in before.facts.tokens}
     for unit in after.units:
-        if not unit.is_claim or not unit.total or not _states_fact(after, unit):
+        if not unit.is_claim or not unit.total or _is_framing(after.text, unit.span):
+            continue
+        numbers = after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
+        if any(fact.span in explained for fact in numbers):
+            continue
+        has_new_number = any(fact.value not in values for fact in numbers)
+        if not (has_new_number or _has_checkable_source(after, unit, original_words)):
             continue
         share = covered_share(unit, [before.units[i] for i in coverage.derivative_sources[unit.index][:2]])
         novel = sum(weight for term, weight in unit.weights.items() if term not in everywhere) / unit.total
-        has_new_number = any(
-            fact.value not in values and fact.span not in explained
-            for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
-        )
-        if any(fact.span in explained for fact in after.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)):
-            continue
         if (
             share < settings.add_max_share
             or novel >= settings.add_min_novel_share
@@ -137,7 +151,27 @@ def added(
     return changes
 
 
-def _states_fact(side: Side, unit: Unit) -> bool:
-    """Generic filler states no fact: require a number, a date, a name or an attribution."""
-    kinds = (FactKind.NUMBER, FactKind.DATE, FactKind.ENTITY, FactKind.ATTRIBUTION)
-    return bool(side.of_kind(unit.index, *kinds))
+def _has_checkable_source(side: Side, unit: Unit, original_words: set[str]) -> bool:
+    """A name the original never uses, a quotation or an attribution: something a reader can check."""
+    if side.of_kind(unit.index, FactKind.QUOTE, FactKind.ATTRIBUTION):
+        return True
+    return any(
+        normalize_word(fact.value.split()[-1]) not in original_words
+        for fact in side.of_kind(unit.index, FactKind.ENTITY)
+    )
+
+
+def _is_framing(text: str, span: Span) -> bool:
+    """A question, the reader addressed, or the page speaking of itself: framing, not a claim."""
+    sentence = text[span.start : span.end].rstrip()
+    if sentence.endswith("?"):
+        return True
+    outside = _QUOTED.sub(" ", sentence).lower()
+    words = set(_WORDS.findall(outside))
+    if words & fact_words.SECOND_PERSON:
+        return True
+    if any(phrase in outside for phrase in fact_words.CALLS_TO_ACTION if " " in phrase) or (
+        words & fact_words.CALLS_TO_ACTION
+    ):
+        return True
+    return any(f"this {noun}" in outside for noun in fact_words.PAGE_NOUNS)

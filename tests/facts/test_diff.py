@@ -156,7 +156,7 @@ def test_a_date_made_vague_is_softened() -> None:
 def test_settings_are_passed_not_global() -> None:
     original = load_document(SEEDS / "a.txt")
     derivative = load_document(SEEDS / "b.txt")
-    strict = DiffSettings(omit_max_share=0.0, omit_max_best_share=0.0, clause_max_share=0.0)
+    strict = DiffSettings(omit_max_share=0.0, omit_rewrite_max_share=0.0, clause_max_share=0.0)
     omitted = [c for c in diff_facts(original, derivative, strict).changes if c.kind == ChangeKind.OMITTED]
     assert omitted == []
     assert any(c.kind == ChangeKind.OMITTED for c in diff_facts(original, derivative).changes)
