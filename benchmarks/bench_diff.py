@@ -156,7 +156,7 @@ def main() -> None:
     compare_alone = compare_full - (diff_profiles if result.fact_diff is not None else 0.0)
 
     print(
-        f"python {platform.python_version()}  dedup {version('dedup')}  syntok {version('syntok')}  "
+        f"python {platform.python_version()}  dedup {version('dedup')}  blingfire {version('blingfire')}  "
         f"numpy {version('numpy')}  scikit-learn {version('scikit-learn')}"
     )
     print(f"input: {len(a_text.split())} + {len(b_text.split())} words, median of {args.runs} runs")

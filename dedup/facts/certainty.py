@@ -21,6 +21,8 @@ _REPORTED = re.compile(
 )
 _WORDS = re.compile(r"[A-Za-z]+")
 _CLAIM_MIN_WORDS = 3
+# Epistemic modals (Quirk et al. 1985, section 4.53): a claim still carrying one is still hedged.
+_MODALS = frozenset({"may", "might", "could", "would"})
 _CLAIM_MIN_CARRIED = 0.5
 
 
@@ -59,7 +61,9 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
         blockers = (FactKind.HEDGE, FactKind.NEGATION) if hedge.value.startswith("un") else (FactKind.HEDGE,)
         if not _has_marker(before, source.index, original, *blockers):
             changes.append(
-                make_change(ChangeKind.SOFTENED, "said less certainly", original, marker, before, after)
+                make_change(
+                    ChangeKind.SOFTENED, "the claim is said less certainly", original, marker, before, after
+                )
             )
             break
     is_evidential = any(f.value in lexicons.EVIDENTIAL_HEDGES for f in new_hedges.values())
@@ -70,6 +74,8 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
             continue  # "is thought to" -> "reports suggest": still hearsay, said another way
         if not (gained_boosters or _qualified_kept(source, target, hedge)):
             continue
+        if not gained_boosters and any(f.value in _MODALS for f in new_hedges.values()):
+            continue  # "could rise" -> "rises might follow": hedged in other words, still hedged
         original = extend_marker(before.text, with_auxiliary(before.text, hedge.span), source.span)
         if gained_boosters:
             derivative = extend_marker(after.text, gained_boosters[0].span, target.span)
@@ -77,7 +83,14 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
             derivative = project(source, target, original, after.text)
         if not _has_marker(after, target.index, derivative, FactKind.HEDGE):
             changes.append(
-                make_change(ChangeKind.HARDENED, "said more certainly", original, derivative, before, after)
+                make_change(
+                    ChangeKind.HARDENED,
+                    "the claim is said more certainly",
+                    original,
+                    derivative,
+                    before,
+                    after,
+                )
             )
             return changes
     adverbs = [f for f in gained_boosters if f.value in lexicons.BOOSTER_ADVERBS]
@@ -85,7 +98,9 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
         derivative = extend_marker(after.text, adverbs[0].span, target.span)
         original = project(target, source, derivative, before.text)
         changes.append(
-            make_change(ChangeKind.HARDENED, "said more certainly", original, derivative, before, after)
+            make_change(
+                ChangeKind.HARDENED, "the claim is said more certainly", original, derivative, before, after
+            )
         )
     return changes
 
@@ -99,7 +114,7 @@ def _superlative_lost(before: Side, after: Side, source: Unit, target: Unit) -> 
     if not _qualified_kept(source, target, Fact(FactKind.VAGUE, old[0], "", source.index)):
         return None
     derivative = project(source, target, marker, after.text)
-    return make_change(ChangeKind.SOFTENED, "superlative dropped", marker, derivative, before, after)
+    return make_change(ChangeKind.SOFTENED, "a superlative was dropped", marker, derivative, before, after)
 
 
 def _superlatives(text: str, span: Span) -> list[Span]:
@@ -145,7 +160,14 @@ def _unattributed(before: Side, after: Side, source: Unit, target: Unit) -> Fact
     ]
     if not quotes and not beliefs:
         return None
-    return make_change(ChangeKind.HARDENED, "attribution dropped", source.span, target.span, before, after)
+    return make_change(
+        ChangeKind.HARDENED,
+        "an attributed claim is given as plain fact",
+        source.span,
+        target.span,
+        before,
+        after,
+    )
 
 
 def _carried(source: Unit, target: Unit, span: Span) -> bool:

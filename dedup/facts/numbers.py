@@ -8,8 +8,6 @@ from dedup.facts import fact_words, lexicons
 from dedup.facts.alignment import Coverage, Unit, project
 from dedup.facts.rules import Side, distance, extend_marker, following_stem, gist
 from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
-from dedup.text.normalize import normalize_word
-from dedup.text.stems import stem
 
 _ROUNDED_MAX_GAP = 0.1  # relative gap of a rounded number
 _ROUNDED_MIN_COUNT = 20  # a whole number under this is a count, never rounded
@@ -40,15 +38,31 @@ def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
     before_keys = _number_keys(before)
     used: set[Span] = set()
     changes = []
+    claimed = {
+        fact.value
+        for unit in before.units
+        if unit.is_claim
+        for fact in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE)
+    }
     for unit in before.units:
         targets = coverage.original_links[unit.index]
         if not targets:
             continue
         best = {fact.value for fact in after.of_kind(targets[0], FactKind.NUMBER, FactKind.DATE)}
         for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
+            if not unit.is_claim and number.value in claimed:
+                continue  # a headline repeating a figure of the body: one change is enough
             # Kept when the same quantity is anywhere in the derivative, or the same value is in the
             # sentence that carries this one ("12 nominations" -> "12 Cesar nominations").
-            if _number_key(number) in after_keys or number.value in best:
+            if _number_key(number) in after_keys:
+                continue
+            if number.value in best:
+                switched = _unit_switched(after, targets[0], number)
+                if switched is not None and switched.span not in used:
+                    used.add(switched.span)
+                    old, new = gist(before.text, number.span), gist(after.text, switched.span)
+                    fact = f'The unit of a figure was changed: "{old}" became "{new}".'
+                    changes.append(FactChange(ChangeKind.ALTERED, fact, number.span, switched.span))
                 continue
             candidates = [
                 fact
@@ -70,7 +84,8 @@ def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
                 changes.append(
                     FactChange(
                         ChangeKind.SOFTENED,
-                        f'"{gist(before.text, number.span)}" made vague: "{gist(after.text, vague)}"',
+                        f'The figure "{gist(before.text, number.span)}" was made vague: '
+                        f'"{gist(after.text, vague)}".',
                         number.span,
                         vague,
                     )
@@ -129,15 +144,21 @@ def _number_change(before: Side, after: Side, number: Fact, candidate: Fact) -> 
     old, new = gist(before.text, number.span), gist(after.text, candidate.span)
     if _is_rounding(number, candidate, before.text, after.text):
         rounded = _with_approximator(after.text, candidate.span)
-        return FactChange(ChangeKind.SOFTENED, f'"{old}" rounded to "{new}"', number.span, rounded)
+        return FactChange(
+            ChangeKind.SOFTENED, f'The figure "{old}" was rounded to "{new}".', number.span, rounded
+        )
+    # The figures alone: a counted noun both keep ("48 nominations") is not what changed; a unit of
+    # time is part of the figure ("three weeks").
     original, derivative = number.span, candidate.span
-    noun = _following_word(before.text, original)
-    if noun is not None and _following_word(after.text, derivative) is not None:
-        same = stem(normalize_word(noun.slice(before.text)))
-        other = _following_word(after.text, derivative)
-        if other is not None and stem(normalize_word(other.slice(after.text))) == same:
-            original, derivative = Span(original.start, noun.end), Span(derivative.start, other.end)
-    return FactChange(ChangeKind.ALTERED, f'"{old}" changed to "{new}"', original, derivative)
+    if number.detail in _TIME_UNITS and number.detail == candidate.detail:
+        original, derivative = _with_next_word(before.text, original), _with_next_word(after.text, derivative)
+    fact = f'The figure "{gist(before.text, original)}" was changed to "{gist(after.text, derivative)}".'
+    return FactChange(ChangeKind.ALTERED, fact, original, derivative)
+
+
+def _with_next_word(text: str, span: Span) -> Span:
+    match = _NEXT_WORD.match(text, span.end)
+    return Span(span.start, match.end(1)) if match else span
 
 
 def _following_word(text: str, span: Span) -> Span | None:
@@ -183,8 +204,9 @@ def _approximator(text: str, span: Span) -> str:
     """The approximator just before a number ("about", "more than"), or ""."""
     before = text[max(0, span.start - 20) : span.start].lower()
     for word in sorted(lexicons.APPROXIMATORS | _LOWER_BOUNDS | _UPPER_BOUNDS, key=len, reverse=True):
-        starts_word = len(before) == len(word) + 1 or not before[-len(word) - 2].isalnum()
-        if before.endswith(word + " ") and starts_word:
+        if not before.endswith(word + " "):
+            continue
+        if len(before) == len(word) + 1 or not before[-len(word) - 2].isalnum():
             return word
     return ""
 
@@ -214,7 +236,35 @@ def _vague_counterpart(
         region = project(unit, target, number.span, after.text)
         if region == target.span:
             continue  # no shared word to place the figure by
+        # "risen by 11 million pounds" -> "has grown": the change is kept, its size is gone.
+        moved = _moved_by(before, unit, number)
         for word in _WORD.finditer(after.text, region.start, region.end):
-            if word.group().lower() in fact_words.VAGUE_STAND_INS:
+            lowered = word.group().lower()
+            if lowered in fact_words.VAGUE_STAND_INS or (moved and lowered in _DIRECTIONS):
                 return extend_marker(after.text, Span(word.start(), word.end()), target.span)
+    return None
+
+
+_DIRECTIONS = fact_words.DIRECTION_UP | fact_words.DIRECTION_DOWN
+_MOVED_MAX_CHARS = 12  # "rose by 11 million": a direction word this close before the figure sizes it
+
+
+def _moved_by(side: Side, unit: Unit, number: Fact) -> bool:
+    """Tell whether the figure sizes a change of direction just before it ("rose by 12%")."""
+    return any(
+        0 <= number.span.start - fact.span.end <= _MOVED_MAX_CHARS
+        for fact in side.of_kind(unit.index, FactKind.DIRECTION)
+    )
+
+
+_UNITS = frozenset({"$", "£", "€", "¥", "%"})
+
+
+def _unit_switched(after: Side, index: int, number: Fact) -> Fact | None:
+    """The same figure in another currency or unit in the counterpart ("£1.13bn" -> "$1.13bn")."""
+    if number.detail not in _UNITS:
+        return None
+    for fact in after.of_kind(index, FactKind.NUMBER):
+        if fact.value == number.value and fact.detail in _UNITS and fact.detail != number.detail:
+            return fact
     return None

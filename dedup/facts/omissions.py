@@ -69,7 +69,9 @@ def _opens_quote(text: str, span: Span) -> bool:
 
 
 def _omission(text: str, span: Span) -> FactChange:
-    return FactChange(ChangeKind.OMITTED, f"dropped: {gist(text, span)}", span, None)
+    return FactChange(
+        ChangeKind.OMITTED, f'The derivative leaves this out: "{gist(text, span)}".', span, None
+    )
 
 
 def _dropped_clauses(text: str, unit: Unit, everywhere: set[str], settings: DiffSettings) -> list[Span]:
@@ -146,9 +148,18 @@ def added(
             or (has_new_number and share < settings.add_new_number_max_share)
         ):
             changes.append(
-                FactChange(ChangeKind.ADDED, f"new claim: {gist(after.text, unit.span)}", None, unit.span)
+                FactChange(
+                    ChangeKind.ADDED,
+                    _added_fact(after.text, unit.span),
+                    None,
+                    unit.span,
+                )
             )
     return changes
+
+
+def _added_fact(text: str, span: Span) -> str:
+    return f'The derivative adds a claim the original does not make: "{gist(text, span)}".'
 
 
 def _has_checkable_source(side: Side, unit: Unit, original_words: set[str]) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dedup.facts import fact_words
 from dedup.facts.alignment import Coverage, Unit, project, share_of
-from dedup.facts.rules import Side, extend_marker, following_stem, make_change, pairs
-from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
+from dedup.facts.rules import Side, distance, extend_marker, following_stem, make_change, pairs
+from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span, Token
 from dedup.settings import DiffSettings
 
 _QUANTIFIER_MIN_STEPS = 2  # "some" -> "many" is a change; "many" -> "several" is style
@@ -16,7 +16,11 @@ def reversals(before: Side, after: Side, coverage: Coverage, settings: DiffSetti
     changes = []
     for i, j in pairs(before, after, coverage, settings):
         source, target = before.units[i], after.units[j]
-        change = _quantifier_change(before, after, i, j) or _speaker_change(before, after, i, j)
+        change = (
+            _quantifier_change(before, after, i, j)
+            or _speaker_change(before, after, i, j)
+            or _name_change(before, after, source, target)
+        )
         if change is None and _is_close_pair(before, after, coverage, i, j, settings):
             change = _polarity_change(before, after, source, target)
         if change is not None:
@@ -52,7 +56,7 @@ def _quantifier_change(before: Side, after: Side, i: int, j: int) -> FactChange 
         kind = ChangeKind.HARDENED if new_rank > old_rank else ChangeKind.SOFTENED
         original = extend_marker(before.text, match.span, before.units[i].span)
         derivative = extend_marker(after.text, fact.span, after.units[j].span)
-        return make_change(kind, "quantity changed", original, derivative, before, after)
+        return make_change(kind, "a quantity word was changed", original, derivative, before, after)
     return None
 
 
@@ -63,9 +67,10 @@ def _speaker_change(before: Side, after: Side, i: int, j: int) -> FactChange | N
         return None
     old_names = {_speaker(f) for f in old} - {""}
     new_names = {_speaker(f) for f in new} - {""}
-    target_text = after.text[after.units[j].span.start : after.units[j].span.end].lower()
     source_text = before.text[before.units[i].span.start : before.units[i].span.end].lower()
-    lost = [name for name in old_names if name.split()[-1] not in target_text]
+    derivative_text = after.text.lower()
+    # A speaker is swapped when the derivative never names them again, not merely in this sentence.
+    lost = [name for name in old_names if name.split()[-1] not in derivative_text]
     gained = [name for name in new_names if name.split()[-1] not in source_text]
     if not lost or not gained or _initials(lost[0]) == _initials(gained[0]):
         return None  # "Liberal Democrats" and "Lib Dems" are one speaker
@@ -73,7 +78,70 @@ def _speaker_change(before: Side, after: Side, i: int, j: int) -> FactChange | N
     derivative = _entity_span(after, j, gained[0])
     if original is None or derivative is None:
         return None
-    return make_change(ChangeKind.ALTERED, "speaker changed", original, derivative, before, after)
+    return make_change(
+        ChangeKind.ALTERED, "the claim is put down to another speaker", original, derivative, before, after
+    )
+
+
+def _name_change(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
+    """A name, place or party swapped for another in one claim ("Lucerne" -> "Montreux").
+
+    The old name's distinctive word is nowhere in the derivative, the new one's is not in the original
+    sentence, and the new name stands where the old one stood (between the same shared words).
+    """
+    derivative_words = _words_of(after)
+    original_words = _words_of(before)
+    source_words = {token.norm for token in _tokens_in(before, source.span)}
+    gained = []
+    for fact in after.of_kind(target.index, FactKind.ENTITY):
+        new = _distinct_words(after, fact.span, source_words)
+        if new is not None and not any(_variant(word, original_words) for word in _span_words(after, new)):
+            gained.append((fact, new))
+    if not gained:
+        return None
+    for fact in before.of_kind(source.index, FactKind.ENTITY):
+        old = _distinct_words(before, fact.span, derivative_words)
+        if old is None:
+            continue
+        region = project(source, target, fact.span, after.text)
+        for other, new in gained:
+            if region != target.span and distance(other.span, region) == 0:
+                return make_change(
+                    ChangeKind.ALTERED, "a name was swapped for another", old, new, before, after
+                )
+    return None
+
+
+def _words_of(side: Side) -> set[str]:
+    return {token.norm for token in side.facts.tokens}
+
+
+def _tokens_in(side: Side, span: Span) -> list[Token]:
+    return [token for token in side.facts.tokens if span.start <= token.span.start < span.end]
+
+
+def _distinct_words(side: Side, span: Span, other_words: set[str]) -> Span | None:
+    """The run of a name's capitalised words missing from `other_words`, or None when all are there."""
+    missing = [
+        token
+        for token in _tokens_in(side, span)
+        if token.norm not in other_words
+        and side.text[token.span.start].isupper()
+        and token.norm not in fact_words.ORGANISATION_WORDS
+    ]
+    return Span(missing[0].span.start, missing[-1].span.end) if missing else None
+
+
+def _span_words(side: Side, span: Span) -> list[str]:
+    return [token.norm for token in _tokens_in(side, span)]
+
+
+def _variant(word: str, words: set[str]) -> bool:
+    """Tell "Lib" from "Liberal" or "Dems" from "Democrats": one name's words shortened."""
+    return word in words or any(
+        len(other) >= 3 and len(word) >= 3 and (word.startswith(other) or other.startswith(word))
+        for other in words
+    )
 
 
 def _initials(name: str) -> str:
@@ -115,7 +183,9 @@ def _polarity_change(before: Side, after: Side, source: Unit, target: Unit) -> F
         else:
             derivative = extend_marker(after.text, new_negations[0].span, target.span)
             original = project(target, source, derivative, before.text)
-        return make_change(ChangeKind.ALTERED, "negation flipped", original, derivative, before, after)
+        return make_change(
+            ChangeKind.ALTERED, "the claim's negation was flipped", original, derivative, before, after
+        )
     old_directions = {f.value: f for f in before.of_kind(source.index, FactKind.DIRECTION)}
     new_directions = {f.value: f for f in after.of_kind(target.index, FactKind.DIRECTION)}
     if (
@@ -125,7 +195,9 @@ def _polarity_change(before: Side, after: Side, source: Unit, target: Unit) -> F
     ):
         original = next(iter(old_directions.values())).span
         derivative = next(iter(new_directions.values())).span
-        return make_change(ChangeKind.ALTERED, "direction reversed", original, derivative, before, after)
+        return make_change(
+            ChangeKind.ALTERED, "the direction of a change was reversed", original, derivative, before, after
+        )
     return None
 
 

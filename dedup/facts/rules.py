@@ -72,7 +72,8 @@ def make_change(
     kind: ChangeKind, what: str, original: Span, derivative: Span, before: Side, after: Side
 ) -> FactChange:
     """A change whose one-line description quotes both sides."""
-    fact = f'{what}: "{gist(before.text, original)}" -> "{gist(after.text, derivative)}"'
+    old, new = gist(before.text, original), gist(after.text, derivative)
+    fact = f'{what[:1].upper()}{what[1:]}: "{old}" became "{new}".'
     return FactChange(kind, fact, original, derivative)
 
 
