@@ -31,8 +31,14 @@ class FeedServer:
     url: str
     requests: list[tuple[str, int]] = field(default_factory=list)
     overrides: dict[str, bytes] = field(default_factory=dict)
+    # Extra or replaced response headers by path (Content-Type, Content-Encoding...).
+    header_overrides: dict[str, dict[str, str]] = field(default_factory=dict)
+    # path -> Location: answered with a 302 redirect.
+    redirects: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
     release: threading.Event = field(default_factory=threading.Event)
+    # Set while a /trickle answer is being sent, cleared when the client hangs up or the test ends.
+    trickling: threading.Event = field(default_factory=threading.Event)
 
     def body(self, path: str) -> bytes | None:
         """Return what the server sends for `path`: an override, or the fixture file."""
@@ -62,6 +68,12 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if path.startswith("/trickle"):
                 self._trickle(path)
                 return
+            with server.lock:
+                location = server.redirects.get(path)
+                extra = dict(server.header_overrides.get(path, {}))
+            if location is not None:
+                self._answer(path, HTTPStatus.FOUND, b"", {"Location": location})
+                return
             body = server.body(path)
             if body is None:
                 self._answer(path, HTTPStatus.NOT_FOUND, b"not found", {})
@@ -71,6 +83,7 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                 "ETag": etag,
                 "Last-Modified": formatdate(0, usegmt=True),
                 "Content-Type": _TYPES.get(Path(path).suffix, "application/octet-stream"),
+                **extra,
             }
             if self.headers.get("If-None-Match") == etag:
                 self._answer(path, HTTPStatus.NOT_MODIFIED, b"", headers)
@@ -88,9 +101,10 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             head = b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: 100000\r\n\r\n"
             body = b'<?xml version="1.0"?><rss version="2.0"><channel>' + b" " * 100_000
             data = head + body if path == "/trickle-headers" else body
-            if path != "/trickle-headers":
-                self.wfile.write(head)
+            server.trickling.set()
             try:
+                if path != "/trickle-headers":
+                    self.wfile.write(head)
                 for byte in data:
                     self.wfile.write(bytes([byte]))
                     self.wfile.flush()
@@ -98,6 +112,8 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
                         return
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, as it should
+            finally:
+                server.trickling.clear()
 
         def _answer(self, path: str, status: HTTPStatus, body: bytes, headers: dict[str, str]) -> None:
             with server.lock:
@@ -142,6 +158,8 @@ def feed_server(_feed_server_once: FeedServer) -> Iterator[FeedServer]:
     with _feed_server_once.lock:
         _feed_server_once.requests.clear()
         _feed_server_once.overrides.clear()
+        _feed_server_once.header_overrides.clear()
+        _feed_server_once.redirects.clear()
         _feed_server_once.release.clear()
     yield _feed_server_once
     _feed_server_once.release.set()

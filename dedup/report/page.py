@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -115,7 +116,10 @@ def write_html(page: str, path: str | Path) -> Path:
         partial.write_text(page, encoding="utf-8")
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        # On a read-only or vanished folder the clean-up fails as the write did; the write's error
+        # is the one to report.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
         raise ReportWriteError(f"{target}: cannot write report ({exc.strerror or exc})") from exc
     return target
 

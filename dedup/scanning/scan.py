@@ -15,11 +15,12 @@ from dedup.profile.cache import ProfileCache
 from dedup.scanning.candidates import Sketch
 from dedup.scanning.distributed import consumer_name, scan_shared
 from dedup.scanning.flagging import Comparer, compare_shortlist
+from dedup.scanning.polling import FeedFetcher, Turn, Validators, source_turns
 from dedup.scanning.shortlist import PendingBatch, judge_document, shortlist
 from dedup.scanning.sketcher import Sketcher
 from dedup.settings import DEFAULT_SCAN_OPTIONS, ScanOptions
 from dedup.sources.feeds import Entry, list_files, parse_body, read_file
-from dedup.sources.fetch import fetch, is_url
+from dedup.sources.fetch import FetchResult, fetch, is_url
 
 # Checkpoint names in the index: a mark per flag handed out, and per source what was read
 # whole (file size and mtime; HTTP validators).
@@ -105,14 +106,15 @@ def scan(
     # One of each for the whole scan: sources recur across files, and workers start once. A SQLite
     # index is written by one scan at a time (scan_writer): a second one waits for this one to end.
     comparer = Comparer(options.settings, _compare_processes(options.workers))
-    with scan_writer(index), Sketcher(options.candidates, options.workers) as sketcher, comparer:
+    fetcher = FeedFetcher(options)  # feeds come in while the last one read is judged
+
+    def validators(url: str) -> Validators:
+        return _validators(index.last_checkpoint(_URL + url))
+
+    with scan_writer(index), Sketcher(options.candidates, options.workers) as sketcher, comparer, fetcher:
         yield from _emit(index, _pending_flags(index))
-        while True:
-            for source in source_list:
-                yield from _emit(index, _scan_source(source, index, options, report, sketcher, comparer))
-            if options.watch_interval_s is None:
-                return
-            time.sleep(options.watch_interval_s)
+        for turn in source_turns(source_list, options.watch_interval_s, fetcher, validators):
+            yield from _emit(index, _scan_turn(turn, index, options, report, sketcher, comparer))
 
 
 def scan_entries(
@@ -201,15 +203,19 @@ def _emit(index: IndexStore, flags: Iterable[Flag]) -> Iterator[Flag]:
         index.checkpoint(_EMITTED + flag.id, "1")
 
 
-def _scan_source(
-    source: str,
+def _scan_turn(
+    turn: Turn,
     index: IndexStore,
     options: ScanOptions,
     report: Callable[[ScanStep], None],
     sketcher: Sketcher,
     comparer: Comparer,
 ) -> Iterator[Flag]:
-    for step, flags in _read_and_scan(source, index, options, sketcher, comparer):
+    if turn.fetched is None:
+        steps = _read_path(turn.source, index, options, sketcher, comparer)
+    else:
+        steps = _scan_fetched(turn.source, turn.fetched, index, options, sketcher, comparer)
+    for step, flags in steps:
         report(step)
         yield from flags
 
@@ -221,9 +227,32 @@ def _read_and_scan(
     sketcher: Sketcher | None = None,
     comparer: Comparer | None = None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
-    if is_url(source):
-        yield from _scan_url(source, index, options, sketcher, comparer)
+    """Read one source in this thread, fetching it if it is a URL (the shared-queue reader)."""
+    if not is_url(source):
+        yield from _read_path(source, index, options, sketcher, comparer)
         return
+    etag, last_modified = _validators(index.last_checkpoint(_URL + source))
+    try:
+        fetched: FetchResult | FetchError = fetch(
+            source,
+            etag=etag,
+            last_modified=last_modified,
+            timeout_s=options.fetch_timeout_s,
+            max_bytes=options.sources.fetch_max_bytes,
+            deadline_s=options.sources.fetch_deadline_s,
+        )
+    except FetchError as error:
+        fetched = error
+    yield from _scan_fetched(source, fetched, index, options, sketcher, comparer)
+
+
+def _read_path(
+    source: str,
+    index: IndexStore,
+    options: ScanOptions,
+    sketcher: Sketcher | None = None,
+    comparer: Comparer | None = None,
+) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
     root = Path(source)
     if not root.exists():
         yield ScanStep(source, None, False, error=FetchError(f"{source}: no such file or folder")), ()
@@ -232,29 +261,29 @@ def _read_and_scan(
         stamp = _file_stamp(path)
         if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
             continue  # read whole before, unchanged since
-        yield from scan_entries(read_file(path), str(path), index, options, sketcher, comparer)
+        yield from scan_entries(
+            read_file(path, options.sources), str(path), index, options, sketcher, comparer
+        )
         if stamp is not None:
             index.checkpoint(_FILE + str(path), stamp)
 
 
-def _scan_url(
+def _scan_fetched(
     url: str,
+    fetched: FetchResult | FetchError,
     index: IndexStore,
     options: ScanOptions,
     sketcher: Sketcher | None,
     comparer: Comparer | None,
 ) -> Iterator[tuple[ScanStep, tuple[Flag, ...]]]:
-    etag, last_modified = _validators(index.last_checkpoint(_URL + url))
-    try:
-        result = fetch(url, etag=etag, last_modified=last_modified, timeout_s=options.fetch_timeout_s)
-    except FetchError as error:
-        yield ScanStep(url, None, False, error=error), ()
+    if isinstance(fetched, FetchError):
+        yield ScanStep(url, None, False, error=fetched), ()
         return
-    if not result.is_modified:
+    if not fetched.is_modified:
         return
-    entries = parse_body(result.body, url, result.content_type)
+    entries = parse_body(fetched.body, url, fetched.content_type, options.sources)
     yield from scan_entries(entries, url, index, options, sketcher, comparer)
-    index.checkpoint(_URL + url, f"{result.etag or ''}\n{result.last_modified or ''}")
+    index.checkpoint(_URL + url, f"{fetched.etag or ''}\n{fetched.last_modified or ''}")
 
 
 def _validators(position: str | None) -> tuple[str | None, str | None]:

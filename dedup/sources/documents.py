@@ -83,7 +83,7 @@ def check_size(text: str, name: str, max_bytes: int) -> None:
     size = len(text) if len(text) > max_bytes else len(text.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         raise DocumentTooLargeError(
-            f"{name}: {_size(size)} of text, over the {_size(max_bytes)} limit (--max-bytes)"
+            f"{name}: {_size(size)} of text, over the --max-bytes limit of {max_bytes:,} bytes"
         )
 
 

@@ -111,6 +111,10 @@ def fetch(
     watch.start()
     try:
         with opener.open(request, timeout=timeout_s) as response:
+            encoding = (response.headers.get("Content-Encoding") or "identity").strip().lower()
+            if encoding != "identity":
+                # Asked for identity; a compressed body is not inflated (a gzip bomb stays 10 KB).
+                raise FetchError(f"{url}: answered in Content-Encoding {encoding}, which was not asked for")
             body = _read_limited(response, url, max_bytes)
             if watch.is_expired:
                 raise _past_deadline(url, watch)
