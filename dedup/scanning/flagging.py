@@ -64,11 +64,20 @@ class Comparer(ClosesOnExit):
             return KnownFlags()
         if self.processes < 1:
             return KnownFlags(compare_shortlist(document, item_hash, shortlist, self.profiles))
-        if self._pool is None:
-            self._pool = worker_pool(self.processes)
+        pool = self._workers()
         # A record of the batch carries its packed body, which a compare never reads.
         light = [replace(record, packed_body=None) for record in shortlist]
-        return self._pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)
+        return pool.submit(_compare_in_worker, document, item_hash, light, self.profiles.settings)
+
+    def start(self) -> None:
+        """Fork the worker process now, if there is to be one, rather than at the first compare."""
+        if self.processes >= 1:
+            self._workers()
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool(self.processes)
+        return self._pool
 
     def close(self) -> None:
         """Stop the worker process, if any."""

@@ -112,6 +112,9 @@ def scan(
         return _validators(index.last_checkpoint(_URL + url))
 
     with scan_writer(index), Sketcher(options.candidates, options.workers) as sketcher, comparer, fetcher:
+        # Workers fork before any fetching thread starts (dedup.scanning.workers).
+        sketcher.start()
+        comparer.start()
         yield from _emit(index, _pending_flags(index))
         for turn in source_turns(source_list, options.watch_interval_s, fetcher, validators):
             yield from _emit(index, _scan_turn(turn, index, options, report, sketcher, comparer))

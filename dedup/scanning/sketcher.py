@@ -62,11 +62,20 @@ class Sketcher(ClosesOnExit):
     def _send(
         self, texts: list[str], pack: Callable[[str, tuple[str, ...]], bytes] | None
     ) -> Iterator[Sketch]:
-        if self._pool is None:
-            self._pool = worker_pool(self.workers)
+        pool = self._workers()
         chunksize = max(1, len(texts) // (4 * self.workers))
         work = partial(_sketch_and_pack, settings=self.settings, pack=pack)
-        return self._pool.map(work, texts, chunksize=chunksize)
+        return pool.map(work, texts, chunksize=chunksize)
+
+    def start(self) -> None:
+        """Fork the worker processes now, if there are to be any, rather than at the first chunk."""
+        if self.workers > 1:
+            self._workers()
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool(self.workers)
+        return self._pool
 
     def close(self) -> None:
         """Stop the worker processes, if any."""

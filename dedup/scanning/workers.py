@@ -16,19 +16,23 @@ _PARENT_POLL_S = 1.0
 
 
 def worker_pool(processes: int) -> ProcessPoolExecutor:
-    """Start a pool of forked workers that die with this process and leave Ctrl-C to it.
+    """Fork a pool of workers (all forked on return) that die with this process and leave Ctrl-C to it.
 
     Fork: workers start in milliseconds with the word tables already loaded. A scan killed with
     SIGKILL or SIGTERM would otherwise leave its workers alive (about 190 MB each), holding the
     index and --out open; Ctrl-C reaches the whole process group, and each worker would print its
     own KeyboardInterrupt traceback while the scan itself shuts the pool down (issue 13).
     """
-    return ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         processes,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_start_worker,
         initargs=(os.getpid(),),
     )
+    # Fork every worker now, while the caller knows which threads run: a fork taken while a
+    # fetching thread holds a lock (the import lock, say) copies the lock held into the child.
+    pool.submit(os.getpid).result()
+    return pool
 
 
 def _start_worker(parent_pid: int) -> None:

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import feedparser
 
@@ -167,9 +167,22 @@ def _jsonl_file(path: Path, settings: SourceSettings) -> Iterator[Entry]:
         return
     with file:
         try:
-            yield from parse_jsonl_lines(file, str(path), settings)
+            yield from parse_jsonl_lines(_bounded_lines(file, settings.max_file_bytes), str(path), settings)
         except OSError as exc:
             yield MissingFileError(f"{path}: cannot read further ({exc.strerror or exc})")
+
+
+def _bounded_lines(file: BinaryIO, max_bytes: int) -> Iterator[bytes]:
+    """Yield a file's lines; of a line over `max_bytes`, only its first `max_bytes` + 1 bytes.
+
+    The rest of such a line is read and dropped in pieces, so one endless line (a file with no
+    newline) costs no more memory than the limit, and the lines after it are still read.
+    """
+    while line := file.readline(max_bytes + 1):
+        if len(line) > max_bytes and not line.endswith(b"\n"):
+            while (rest := file.readline(max_bytes + 1)) and not rest.endswith(b"\n"):
+                pass
+        yield line
 
 
 def _single(data: bytes, where: str, settings: SourceSettings, *, is_html: bool) -> Iterator[Entry]:

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
-from dedup.errors import InputError, MalformedRecordError
+from dedup.errors import DocumentTooLargeError, InputError, MalformedRecordError
 from dedup.model import Document
 from dedup.settings import DEFAULT_SOURCE_SETTINGS, SourceSettings
 from dedup.sources.documents import Entry, document_from_html, document_from_text
@@ -66,13 +66,16 @@ def parse_jsonl_lines(
 ) -> Iterator[Entry]:
     """Read JSONL records line by line (`id`, `title`, `text` or `html`, `url`, `published`).
 
-    Each line is decoded on its own, so one bad line (a NUL byte, another encoding, broken JSON)
-    is one error and the lines around it are read.
+    Each line is decoded on its own, so one bad line (a NUL byte, another encoding, broken JSON,
+    more than `settings.max_file_bytes`) is one error and the lines around it are read.
     """
     for line_number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         where = f"{source}:{line_number}"
+        if len(raw.rstrip(b"\r\n")) > settings.max_file_bytes:
+            yield DocumentTooLargeError(f"{where}: a line over {settings.max_file_bytes:,} bytes")
+            continue
         try:
             record = parse_json_line(_decoded_line(raw, line_number, where), where)
             if "id" not in record:

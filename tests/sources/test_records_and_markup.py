@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from dedup.errors import InputError, MalformedRecordError
+from dedup.errors import DocumentTooLargeError, InputError, MalformedRecordError
 from dedup.model import Document
-from dedup.sources.feeds import parse_feed
+from dedup.settings import SourceSettings
+from dedup.sources.feeds import parse_feed, read_file
 from dedup.sources.markup import fragment_text, page_metadata
 from dedup.sources.records import parse_json_document
 
@@ -88,3 +90,19 @@ def test_an_entry_holding_only_svg_is_an_error_not_a_crash() -> None:
         '<title>foo</title><circle cx="150px" cy="100px" fill="#ff0000" r="50px"></circle></svg>'
     )
     assert page_metadata(svg).published is None
+
+
+def test_a_jsonl_line_over_the_file_limit_is_one_error_and_costs_no_more(tmp_path: Path) -> None:
+    line = json.dumps({"id": "ok", "text": TEXT}) + "\n"
+    endless = json.dumps({"id": "big", "text": TEXT * 200})  # 19 KB, and no newline after the next line
+    path = tmp_path / "big.jsonl"
+    path.write_text(line + endless + "\n" + line.replace('"ok"', '"after"') + endless, encoding="utf-8")
+    entries = list(read_file(path, SourceSettings(max_file_bytes=1000)))
+    assert [type(entry) for entry in entries] == [
+        Document,
+        DocumentTooLargeError,
+        Document,
+        DocumentTooLargeError,
+    ]
+    assert str(entries[1]) == f"{path}:2: a line over 1,000 bytes"
+    assert [entry.id for entry in entries if isinstance(entry, Document)] == ["ok", "after"]
