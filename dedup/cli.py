@@ -220,7 +220,7 @@ def scan(
     """Flag items of SOURCES (feeds, URLs, JSON, JSONL, HTML, text, folders) derived from indexed ones.
 
     With a redis:// index, any number of scans may share it and each item is judged once. Exits 1
-    when not one item could be read.
+    when no source could be read (one unchanged since the last scan was).
     """
     from dedup.index import open_index
     from dedup.report.text import scan_summary_text
@@ -255,8 +255,8 @@ def scan(
         if report is not None:
             report.sync(index.flags())  # flags other scanners of a shared index kept meanwhile
     click.echo(scan_summary_text(tally.summary()), err=True)
-    if tally.read == 0 and tally.skipped > 0:
-        raise InputError(f"not one item could be read from {len(sources)} source(s); see the skipped lines")
+    if tally.read == 0 and tally.unchanged == 0 and tally.skipped > 0:
+        raise InputError(f"no source could be read ({len(sources)} given); see the skipped lines")
 
 
 @cli.command()
@@ -306,7 +306,7 @@ class _ScanOutput:
         self._tally.add(step)
         if step.error is not None:
             self._note(f"skipped: {one_line(str(step.error))}")
-        if self._progress is not None:
+        if self._progress is not None and not step.is_unchanged:
             self._progress.update(1)
             self._progress.set_postfix(new=self._tally.new, flagged=self._tally.flags, refresh=False)
 

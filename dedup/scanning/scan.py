@@ -41,6 +41,8 @@ class ScanStep:
     error: DedupError | None = None
     # False for an item judged off a shared queue: the scanner that read it counted it as read.
     is_read: bool = True
+    # A file or feed read whole before and unchanged since (same size and time; HTTP 304): no item.
+    is_unchanged: bool = False
 
 
 @dataclass(slots=True)
@@ -54,9 +56,13 @@ class ScanTally:
     flags: int = 0
     compared: int = 0
     skipped: int = 0
+    unchanged: int = 0  # sources read before and unchanged: they were read, just not again
 
     def add(self, step: ScanStep) -> None:
         """Count one step."""
+        if step.is_unchanged:
+            self.unchanged += 1
+            return
         if step.error is not None:
             self.skipped += 1
             return
@@ -263,7 +269,8 @@ def _read_path(
     for path in list_files(root):
         stamp = _file_stamp(path)
         if stamp is not None and index.last_checkpoint(_FILE + str(path)) == stamp:
-            continue  # read whole before, unchanged since
+            yield ScanStep(str(path), None, False, is_unchanged=True), ()  # read whole before
+            continue
         yield from scan_entries(
             read_file(path, options.sources), str(path), index, options, sketcher, comparer
         )
@@ -283,6 +290,7 @@ def _scan_fetched(
         yield ScanStep(url, None, False, error=fetched), ()
         return
     if not fetched.is_modified:
+        yield ScanStep(url, None, False, is_unchanged=True), ()
         return
     entries = parse_body(fetched.body, url, fetched.content_type, options.sources)
     yield from scan_entries(entries, url, index, options, sketcher, comparer)

@@ -295,7 +295,7 @@ SCAN_FILE_CASES = {
     "every source fails: exit 1 (issue 13.12)": Case(
         _files(("empty.txt", ""), ("bin.txt", b"\x00\x01\x02\x03" * 100)),
         1,
-        r"^error: not one item could be read",
+        r"^error: no source could be read \(1 given\)",
         read(0),
         told=3,  # two skipped lines, then the error
     ),

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from click.testing import CliRunner, Result
 
+from dedup.cli import cli
 from tests.cli.matrix import GOOD, Build, Case, read, run_case, scan_args, write
 from tests.http_server import FeedServer
 
@@ -60,7 +61,17 @@ def _trickle(server: FeedServer) -> list[str]:
     return ["/trickle"]
 
 
+def _rescan_with_a_dead_url(tmp: Path, server: FeedServer) -> list[str]:
+    first = CliRunner().invoke(cli, scan_args(str(GOOD))(tmp))
+    assert first.exit_code == 0, first.output
+    return scan_args(str(GOOD), server.url + "/nothing-here.rss")(tmp)
+
+
 SCAN_URL_CASES = {
+    # The folder was read whole before and has not changed: it was read, so the scan did not fail.
+    "a rescan of an unchanged folder beside a dead URL": Case(
+        _rescan_with_a_dead_url, 0, r"nothing-here\.rss: HTTP 404", read(0)
+    ),
     "HTTP 404": Case(_urls(_not_found), 0, r"nothing-here\.rss: HTTP 404", read(3)),
     "redirect to file://": Case(
         _urls(_redirect_to("file:///etc/passwd")),
