@@ -154,6 +154,8 @@ def evaluate(root: Path, show: int) -> Tally:
     with tempfile.TemporaryDirectory() as folder, open_index(Path(folder) / "eval.sqlite") as index:
 
         def count(step: Any) -> None:
+            if getattr(step, "is_unchanged", False):
+                return  # a file met twice (a link to another): read once
             if step.error is not None:
                 tally.scan_skipped += 1
                 tally.reasons[reason(str(step.error))] += 1
