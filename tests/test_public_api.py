@@ -14,7 +14,8 @@ def test_all_is_sorted_and_complete() -> None:
     # Public names load on first use (issue 13), so dir(), not vars(), lists them.
     public = {name for name in dir(dedup) if not name.startswith("_")}
     modules = {name for name in public if type(getattr(dedup, name)) is type(dedup)}
-    assert public - modules - {"annotations", "importlib", "logging", "TYPE_CHECKING", "Any"} == set(dedup.__all__)
+    helpers = {"annotations", "importlib", "logging", "TYPE_CHECKING", "Any"}
+    assert public - modules - helpers == set(dedup.__all__)
     assert all(getattr(dedup, name) is not None for name in dedup.__all__)
 
 
