@@ -92,7 +92,7 @@ def compare(
     if pairs_file is not None:
         if first or second or html_file:
             raise click.UsageError("give either two documents or --pairs, not both (--html needs two)")
-        _compare_many(pairs_file, as_json)
+        _compare_many(pairs_file, as_json, replace(DEFAULT_SOURCE_SETTINGS, max_bytes=max_bytes))
         return
     if not first or not second:
         raise click.UsageError("compare needs two documents (or --pairs FILE)")
@@ -106,12 +106,12 @@ def compare(
         write_html(comparison_html(comparison), html_file)
 
 
-def _compare_many(pairs_file: str, as_json: bool) -> None:
+def _compare_many(pairs_file: str, as_json: bool, sources: SourceSettings) -> None:
     from dedup.comparison.pairs import compare_pairs, read_pairs_file
     from dedup.report.text import comparison_json, comparison_text
 
     failed = 0
-    for result in compare_pairs(read_pairs_file(pairs_file)):
+    for result in compare_pairs(read_pairs_file(pairs_file), sources=sources):
         if isinstance(result, DedupError):
             failed += 1
             click.echo(f"error: {one_line(str(result))}", err=True)

@@ -9,7 +9,7 @@ from dedup.comparison.compare import compare
 from dedup.errors import DedupError, MalformedRecordError
 from dedup.model import Comparison
 from dedup.profile.cache import ProfileCache
-from dedup.settings import DEFAULT_SETTINGS, Settings
+from dedup.settings import DEFAULT_SETTINGS, DEFAULT_SOURCE_SETTINGS, Settings, SourceSettings
 from dedup.sources.load import decode_bytes, load_document, read_bytes
 
 _PROFILE_CACHE_SIZE = 2048
@@ -37,14 +37,20 @@ def _resolve(field: str, base: Path) -> str:
 
 
 def compare_pairs(
-    pairs: Iterable[tuple[str, str]], settings: Settings = DEFAULT_SETTINGS
+    pairs: Iterable[tuple[str, str]],
+    settings: Settings = DEFAULT_SETTINGS,
+    sources: SourceSettings = DEFAULT_SOURCE_SETTINGS,
 ) -> Iterator[Comparison | DedupError]:
-    """Yield a Comparison for each pair, in order, or the error that stopped that pair."""
+    """Yield a Comparison for each pair, in order, or the error that stopped that pair.
+
+    Files are read with `sources` (size limit, encodings), as `compare` reads two files.
+    """
     # Reading a file again is cheap next to profiling it, which the cache saves.
     profiles = ProfileCache(settings, capacity=_PROFILE_CACHE_SIZE)
     for first, second in pairs:
         try:
-            a, b = profiles.profile(load_document(first)), profiles.profile(load_document(second))
+            a = profiles.profile(load_document(first, sources))
+            b = profiles.profile(load_document(second, sources))
             yield compare(a, b, settings)
         except DedupError as error:
             yield error
