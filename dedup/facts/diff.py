@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+
 from dedup.facts.alignment import cover
 from dedup.facts.certainty import certainty
 from dedup.facts.numbers import numbers
@@ -40,21 +42,32 @@ def diff_facts(
 
 
 def _deduplicated(changes: list[FactChange]) -> list[FactChange]:
-    """Keep the first of two changes to one fact (same spans on both sides), in rule order."""
-    kept: list[FactChange] = []
-    for change in changes:
-        if not any(_overlaps(change, other) for other in kept):
-            kept.append(change)
-    return kept
+    """Keep the first of two changes to one fact (spans overlapping on both sides), in rule order.
 
-
-def _overlaps(change: FactChange, other: FactChange) -> bool:
+    Omissions and additions are never duplicates. The kept changes' original spans are held sorted
+    by start, so only those starting within the longest kept span before a change are compared.
+    """
     whole = (ChangeKind.OMITTED, ChangeKind.ADDED)
-    if change.kind in whole or other.kind in whole:
-        return False
-    return _spans_overlap(change.derivative, other.derivative) and _spans_overlap(
-        change.original, other.original
-    )
+    kept: list[FactChange] = []
+    starts: list[tuple[int, int]] = []  # (original start, index into kept), sorted
+    longest = 0
+    for change in changes:
+        original, derivative = change.original, change.derivative
+        if change.kind in whole or original is None or derivative is None:
+            kept.append(change)
+            continue
+        first = bisect_left(starts, (original.start - longest, -1))
+        last = bisect_left(starts, (original.end, -1), first)
+        if any(
+            _spans_overlap(original, kept[index].original)
+            and _spans_overlap(derivative, kept[index].derivative)
+            for _, index in starts[first:last]
+        ):
+            continue
+        insort(starts, (original.start, len(kept)))
+        longest = max(longest, original.end - original.start)
+        kept.append(change)
+    return kept
 
 
 def _spans_overlap(first: Span | None, second: Span | None) -> bool:

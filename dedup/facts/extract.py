@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from dedup.facts import fact_words, lexicons
@@ -44,8 +46,8 @@ def extract_facts(source: Document | Profile) -> Facts:
     facts: list[Fact] = []
     numbers = list(extract_quantities(text, starts))
     facts.extend(numbers)
-    entities = list(_entities(text, tokens, sentence_tokens))
-    facts.extend(entities)
+    entities = _EntityIndex.of(list(_entities(text, tokens, sentence_tokens)))
+    facts.extend(entities.facts)
     facts.extend(_quotes(text, starts, entities))
     facts.extend(_attributions(text, starts, entities))
     facts.extend(_markers(text, tokens, starts))
@@ -110,7 +112,22 @@ def _entity_type(run: list[Token], before: tuple[Token, ...]) -> str:
     return ""
 
 
-def _quotes(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:
+@dataclass(frozen=True, slots=True)
+class _EntityIndex:
+    """The names of one text in text order, with their start and end offsets for bisecting."""
+
+    facts: tuple[Fact, ...]
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, entities: list[Fact]) -> _EntityIndex:
+        """Index names as `_entities` yields them: in text order, never overlapping."""
+        ordered = tuple(sorted(entities, key=lambda fact: fact.span.start))
+        return cls(ordered, tuple(f.span.start for f in ordered), tuple(f.span.end for f in ordered))
+
+
+def _quotes(text: str, starts: list[int], entities: _EntityIndex) -> Iterator[Fact]:
     """Direct quotes with the speaker named next to them ("...," said X / X said: "...")."""
     for match in _QUOTE.finditer(text):
         body = match.group("body")
@@ -121,7 +138,7 @@ def _quotes(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact
         yield Fact(FactKind.QUOTE, Span(*match.span()), words, sentence_of(starts, match.start()), speaker)
 
 
-def _speaker_near(text: str, start: int, end: int, entities: list[Fact]) -> str:
+def _speaker_near(text: str, start: int, end: int, entities: _EntityIndex) -> str:
     after = text[end : end + 80]
     before = text[max(0, start - 120) : start]
     reporting = _reporting_pattern()
@@ -136,17 +153,21 @@ def _speaker_near(text: str, start: int, end: int, entities: list[Fact]) -> str:
     return ""
 
 
-def _source_near(text: str, verb_start: int, verb_end: int, entities: list[Fact]) -> str:
-    """The named source of a reporting verb: a name just before it, or just after (inverted)."""
-    best: Fact | None = None
-    for entity in entities:
-        between = text[entity.span.end : verb_start]
-        if 0 <= verb_start - entity.span.end <= 40 and not any(mark in between for mark in _CLOSING_MARKS):
-            best = entity
-        elif 0 <= entity.span.start - verb_end <= 3:
-            return entity.value  # inverted: "..., said Anna Berg"
-    if best is not None:
-        return best.value
+def _source_near(text: str, verb_start: int, verb_end: int, entities: _EntityIndex) -> str:
+    """The named source of a reporting verb: a name just after it (inverted), or just before.
+
+    Names do not overlap, so their ends ascend with their starts and both are bisected: a name
+    starting up to 3 characters after the verb wins ("..., said Anna Berg"), else the last name ending
+    up to 40 characters before it with no closing mark between.
+    """
+    after = bisect_left(entities.starts, verb_end)
+    if after < len(entities.starts) and entities.starts[after] - verb_end <= 3:
+        return entities.facts[after].value
+    low = bisect_left(entities.ends, verb_start - 40)
+    for position in range(bisect_right(entities.ends, verb_start) - 1, low - 1, -1):
+        between = text[entities.ends[position] : verb_start]
+        if not any(mark in between for mark in _CLOSING_MARKS):
+            return entities.facts[position].value
     before: list[str] = _WORD.findall(text[max(0, verb_start - 30) : verb_start])
     if before and before[-1].lower() in _PRONOUNS:
         return before[-1].lower()
@@ -162,7 +183,7 @@ def _reporting_pattern() -> re.Pattern[str]:
     return re.compile(rf"(?=[{first_letters}])\b(?:" + "|".join(reversed(verbs)) + r")\b")
 
 
-def _attributions(text: str, starts: list[int], entities: list[Fact]) -> Iterator[Fact]:
+def _attributions(text: str, starts: list[int], entities: _EntityIndex) -> Iterator[Fact]:
     """Who a claim is put down to: "X said", "said X", "according to X"."""
     for match in _reporting_pattern().finditer(text):
         source = _source_near(text, match.start(), match.end(), entities)

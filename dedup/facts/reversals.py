@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Set
+from dataclasses import dataclass
+
 from dedup.facts import fact_words
 from dedup.facts.alignment import Coverage, Unit, project, share_of
 from dedup.facts.rules import Side, distance, extend_marker, following_stem, make_change, pairs
@@ -11,15 +15,39 @@ from dedup.settings import DiffSettings
 _QUANTIFIER_MIN_STEPS = 2  # "some" -> "many" is a change; "many" -> "several" is style
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """One version's words, read once per diff: every normalised word, token starts, lowered text."""
+
+    side: Side
+    norms: frozenset[str]
+    starts: tuple[int, ...]
+    lowered: str
+
+    @classmethod
+    def of(cls, side: Side) -> _Words:
+        """Read a version's words."""
+        tokens = side.facts.tokens
+        starts = tuple(token.span.start for token in tokens)
+        return cls(side, frozenset(token.norm for token in tokens), starts, side.text.lower())
+
+    def tokens_in(self, span: Span) -> tuple[Token, ...]:
+        """The tokens starting inside `span`, found by bisecting the token starts (they ascend)."""
+        first = bisect_left(self.starts, span.start)
+        last = bisect_left(self.starts, span.end, first)
+        return self.side.facts.tokens[first:last]
+
+
 def reversals(before: Side, after: Side, coverage: Coverage, settings: DiffSettings) -> list[FactChange]:
     """Quantity words moved up or down their scale, negation flipped, direction or speaker swapped."""
     changes = []
+    old_words, new_words = _Words.of(before), _Words.of(after)
     for i, j in pairs(before, after, coverage, settings):
         source, target = before.units[i], after.units[j]
         change = (
             _quantifier_change(before, after, i, j)
-            or _speaker_change(before, after, i, j)
-            or _name_change(before, after, source, target)
+            or _speaker_change(before, new_words, i, j)
+            or _name_change(old_words, new_words, source, target)
         )
         if change is None and _is_close_pair(before, after, coverage, i, j, settings):
             change = _polarity_change(before, after, source, target)
@@ -60,7 +88,8 @@ def _quantifier_change(before: Side, after: Side, i: int, j: int) -> FactChange 
     return None
 
 
-def _speaker_change(before: Side, after: Side, i: int, j: int) -> FactChange | None:
+def _speaker_change(before: Side, words: _Words, i: int, j: int) -> FactChange | None:
+    after = words.side
     old = [f for f in before.of_kind(i, FactKind.ATTRIBUTION, FactKind.QUOTE) if _is_named(_speaker(f))]
     new = [f for f in after.of_kind(j, FactKind.ATTRIBUTION, FactKind.QUOTE) if _is_named(_speaker(f))]
     if not old or not new:
@@ -68,7 +97,7 @@ def _speaker_change(before: Side, after: Side, i: int, j: int) -> FactChange | N
     old_names = {_speaker(f) for f in old} - {""}
     new_names = {_speaker(f) for f in new} - {""}
     source_text = before.text[before.units[i].span.start : before.units[i].span.end].lower()
-    derivative_text = after.text.lower()
+    derivative_text = words.lowered
     # A speaker is swapped when the derivative never names them again, not merely in this sentence.
     lost = [name for name in old_names if name.split()[-1] not in derivative_text]
     gained = [name for name in new_names if name.split()[-1] not in source_text]
@@ -83,24 +112,25 @@ def _speaker_change(before: Side, after: Side, i: int, j: int) -> FactChange | N
     )
 
 
-def _name_change(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
+def _name_change(old_words: _Words, new_words: _Words, source: Unit, target: Unit) -> FactChange | None:
     """A name, place or party swapped for another in one claim ("Lucerne" -> "Montreux").
 
     The old name's distinctive word is nowhere in the derivative, the new one's is not in the original
     sentence, and the new name stands where the old one stood (between the same shared words).
     """
-    derivative_words = _words_of(after)
-    original_words = _words_of(before)
-    source_words = {token.norm for token in _tokens_in(before, source.span)}
+    before, after = old_words.side, new_words.side
+    source_words = {token.norm for token in old_words.tokens_in(source.span)}
     gained = []
     for fact in after.of_kind(target.index, FactKind.ENTITY):
-        new = _distinct_words(after, fact.span, source_words)
-        if new is not None and not any(_variant(word, original_words) for word in _span_words(after, new)):
+        new = _distinct_words(new_words, fact.span, source_words)
+        if new is not None and not any(
+            _variant(token.norm, old_words.norms) for token in new_words.tokens_in(new)
+        ):
             gained.append((fact, new))
     if not gained:
         return None
     for fact in before.of_kind(source.index, FactKind.ENTITY):
-        old = _distinct_words(before, fact.span, derivative_words)
+        old = _distinct_words(old_words, fact.span, new_words.norms)
         if old is None:
             continue
         region = project(source, target, fact.span, after.text)
@@ -112,31 +142,19 @@ def _name_change(before: Side, after: Side, source: Unit, target: Unit) -> FactC
     return None
 
 
-def _words_of(side: Side) -> set[str]:
-    return {token.norm for token in side.facts.tokens}
-
-
-def _tokens_in(side: Side, span: Span) -> list[Token]:
-    return [token for token in side.facts.tokens if span.start <= token.span.start < span.end]
-
-
-def _distinct_words(side: Side, span: Span, other_words: set[str]) -> Span | None:
+def _distinct_words(words: _Words, span: Span, other_words: Set[str]) -> Span | None:
     """The run of a name's capitalised words missing from `other_words`, or None when all are there."""
     missing = [
         token
-        for token in _tokens_in(side, span)
+        for token in words.tokens_in(span)
         if token.norm not in other_words
-        and side.text[token.span.start].isupper()
+        and words.side.text[token.span.start].isupper()
         and token.norm not in fact_words.ORGANISATION_WORDS
     ]
     return Span(missing[0].span.start, missing[-1].span.end) if missing else None
 
 
-def _span_words(side: Side, span: Span) -> list[str]:
-    return [token.norm for token in _tokens_in(side, span)]
-
-
-def _variant(word: str, words: set[str]) -> bool:
+def _variant(word: str, words: Set[str]) -> bool:
     """Tell "Lib" from "Liberal" or "Dems" from "Democrats": one name's words shortened."""
     return word in words or any(
         len(other) >= 3 and len(word) >= 3 and (word.startswith(other) or other.startswith(word))
