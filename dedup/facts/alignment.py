@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from dedup.model import Fact, FactKind, Facts, Span
@@ -91,44 +91,70 @@ def number_term(fact: Fact) -> str:
 
 def cover(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> Coverage:
     """Share every term weight between sentences through an inverted index (sparse, not all pairs)."""
-    postings: dict[str, list[int]] = defaultdict(list)
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for unit in derivative:
-        for term in unit.weights:
-            postings[term].append(unit.index)
-    shared: dict[tuple[int, int], float] = defaultdict(float)
-    for unit in original:
         for term, weight in unit.weights.items():
-            for index in postings.get(term, ()):
-                shared[unit.index, index] += min(weight, derivative[index].weights[term])
+            postings[term].append((unit.index, weight))
+    # One row per original sentence, filled in the order the pairs are first met, so ties between
+    # equal shares resolve as they would in one dict keyed by pair.
+    rows: list[dict[int, float]] = []
+    heaviest = [0.0] * len(derivative)
+    for unit in original:
+        row: dict[int, float] = defaultdict(float)
+        for term, weight in unit.weights.items():
+            for index, other in postings.get(term, ()):
+                row[index] += weight if weight <= other else other
+        rows.append(row)
+        for j, weight in row.items():
+            if weight > heaviest[j]:
+                heaviest[j] = weight
     original_best = [(-1, 0.0)] * len(original)
     derivative_best = [(-1, 0.0)] * len(derivative)
     carried: list[list[tuple[float, int]]] = [[] for _ in original]
     sources: list[list[tuple[float, int]]] = [[] for _ in derivative]
     links: list[list[tuple[float, int]]] = [[] for _ in original]
-    heaviest = [0.0] * len(derivative)
-    for (_, j), weight in shared.items():
-        heaviest[j] = max(heaviest[j], weight)
-    for (i, j), weight in shared.items():
-        share_i = weight / original[i].total if original[i].total else 0.0
-        share_j = weight / derivative[j].total if derivative[j].total else 0.0
-        if share_i > original_best[i][1]:
-            original_best[i] = (j, share_i)
-        if share_j > derivative_best[j][1]:
-            derivative_best[j] = (i, share_j)
-        is_claimed = weight >= _PARTNER_MIN_SHARE_OF_HEAVIEST * heaviest[j]
-        if share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE:
-            links[i].append((weight, j))
-            if is_claimed:
-                carried[i].append((weight, j))
-        sources[j].append((weight, i))
+    derivative_totals = [unit.total for unit in derivative]
+    for i, row in enumerate(rows):
+        total_i = original[i].total
+        best_j, best_i = original_best[i]
+        for j, weight in row.items():
+            share_i = weight / total_i if total_i else 0.0
+            share_j = weight / derivative_totals[j] if derivative_totals[j] else 0.0
+            if share_i > best_i:
+                best_j, best_i = j, share_i
+            if share_j > derivative_best[j][1]:
+                derivative_best[j] = (i, share_j)
+            if share_i >= _PARTNER_MIN_SHARE or share_j >= _PARTNER_MIN_SHARE_OF_DERIVATIVE:
+                links[i].append((weight, j))
+                if weight >= _PARTNER_MIN_SHARE_OF_HEAVIEST * heaviest[j]:
+                    carried[i].append((weight, j))
+            sources[j].append((weight, i))
+        original_best[i] = (best_j, best_i)
     return Coverage(
-        dict(shared),
+        _SharedWeights(tuple(dict(row) for row in rows)),
         tuple(original_best),
         tuple(derivative_best),
         tuple(tuple(j for _, j in sorted(found, reverse=True)[:_MAX_PARTNERS]) for found in carried),
         tuple(tuple(i for _, i in sorted(found, reverse=True)) for found in sources),
         tuple(tuple(j for _, j in sorted(found, reverse=True)[:_MAX_PARTNERS]) for found in links),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _SharedWeights(Mapping[tuple[int, int], float]):
+    """Shared term weight by (original index, derivative index), stored as one row per original."""
+
+    rows: tuple[dict[int, float], ...]
+
+    def __getitem__(self, key: tuple[int, int]) -> float:
+        i, j = key
+        return self.rows[i][j]
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return ((i, j) for i, row in enumerate(self.rows) for j in row)
+
+    def __len__(self) -> int:
+        return sum(len(row) for row in self.rows)
 
 
 # Terms compared by their first letters, so "generous" and "generosity" or "invest" and "investors"

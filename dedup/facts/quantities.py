@@ -114,7 +114,12 @@ def extract_quantities(text: str, starts: list[int]) -> Iterator[Fact]:
 
 
 def _inside(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(first <= start and end <= last for first, last in taken)
+    """Tell whether a date holds `start:end`.
+
+    Dates come in text order and never overlap, so only the last one starting at or before `start` can.
+    """
+    position = bisect.bisect_right(taken, (start, float("inf"))) - 1
+    return position >= 0 and taken[position][0] <= start and end <= taken[position][1]
 
 
 def _glued_to_word(text: str, start: int, end: int) -> bool:
