@@ -158,7 +158,7 @@ class IndexStore(Protocol):
 
 @runtime_checkable
 class SharedKeySearch(Protocol):
-    """A store that can skip items sharing too few keys before ranking them, and count a key's holders."""
+    """A store that skips items sharing too few keys before ranking them, and counts a key's holders."""
 
     def candidates_sharing(
         self,
@@ -179,13 +179,32 @@ class SharedKeySearch(Protocol):
         """Return how many indexed items hold each of `hashed_keys` (dedup.index.keys.key_hash)."""
         ...
 
+    def candidates_within(
+        self,
+        hashed_keys: Sequence[int],
+        also_held: Sequence[int],
+        limit: int,
+        min_shared: int,
+        max_key_items: int | None,
+    ) -> tuple[list[tuple[str, int]], list[int]]:
+        """Return `candidates_sharing`'s answer, each key's holders counted with `also_held[i]` more.
+
+        In one pass: what `key_holders`, a cut at `max_key_items` and `candidates_sharing` over
+        the keys kept would give, and the keys kept. `hashed_keys` are distinct key hashes.
+        """
+        ...
+
 
 @runtime_checkable
 class SignatureLookup(Protocol):
     """A store that can hand out items' sketch signatures without reading (or decompressing) their texts."""
 
-    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        """Return (content hash, signature) by item id, for each of `item_ids` that is indexed."""
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, int]]:
+        """Return (content hash, signature, term keys) by id, for each of `item_ids` indexed.
+
+        Term keys is dedup.index.keys.term_key_total of the item's keys, or -1 when the store
+        cannot tell it without reading the item.
+        """
         ...
 
 

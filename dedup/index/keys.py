@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -23,3 +23,16 @@ def hash_keys(keys: Iterable[str]) -> bytes:
 def unpack_key_hashes(packed: bytes) -> npt.NDArray[np.int64]:
     """Return the key hashes `hash_keys` packed (raises ValueError when damaged)."""
     return np.frombuffer(packed, dtype="<i8").astype(np.int64)
+
+
+CONTENT_KEY = "h:"
+"""The prefix of the key dedup.scanning.candidates makes of an item's content hash (listed first)."""
+TERM_KEY = "t:"
+"""The prefix of its term keys (rare words, names, numbers)."""
+
+
+def term_key_total(keys: Sequence[str]) -> int:
+    """Return how many of a record's keys are term keys: all but a leading content-hash key."""
+    if keys and keys[0].startswith(CONTENT_KEY):
+        return len(keys) - 1
+    return sum(1 for key in keys if key.startswith(TERM_KEY))

@@ -190,93 +190,6 @@ return result
 """
 )
 
-CANDIDATES = (
-    _NUMBER_AT
-    + """
--- KEYS: buckets (distinct); ARGV: doc prefix, limit, before (0: no bound), max_key_items (0: none)
--- Counts shared buckets per record number below `before`, ignoring a bucket that holds more than
--- max_key_items records below `before`; then resolves numbers to item ids a count at a time,
--- highest first, skipping expired records, until a whole count level brings the live ones to
--- `limit` (so every tie with the last is there). Returns id, count, id, count, ...; the caller
--- orders ties by id and cuts to `limit`.
-local doc_prefix, limit = ARGV[1], tonumber(ARGV[2])
-local before, max_items = tonumber(ARGV[3]), tonumber(ARGV[4])
-local counts, numbers = {}, {}
-local chunk = '>' .. string.rep('I4', 64)
-for _, key in ipairs(KEYS) do
-  local size = redis.call('STRLEN', key) / 4
-  local below = size
-  if before > 0 and size > 0 and number_at(key, size - 1) >= before then
-    below = position_of(key, size, before)
-  end
-  if below > 0 and (max_items == 0 or below <= max_items) then
-    local packed = redis.call('GETRANGE', key, 0, below * 4 - 1)
-    -- 64 numbers per unpack call; the last, partial chunk one at a time
-    local whole = below - below % 64
-    local unpacked = {}
-    for position = 1, whole * 4, 256 do
-      unpacked = {struct.unpack(chunk, packed, position)}
-      for index = 1, 64 do
-        local n = unpacked[index]
-        local count = counts[n]
-        if count == nil then
-          counts[n] = 1
-          numbers[#numbers + 1] = n
-        else
-          counts[n] = count + 1
-        end
-      end
-    end
-    for position = whole * 4 + 1, below * 4, 4 do
-      local n = struct.unpack('>I4', packed, position)
-      local count = counts[n]
-      if count == nil then
-        counts[n] = 1
-        numbers[#numbers + 1] = n
-      else
-        counts[n] = count + 1
-      end
-    end
-  end
-end
--- Group by count instead of sorting: counts are at most #KEYS.
-local by_count, top = {}, 0
-for _, n in ipairs(numbers) do
-  local count = counts[n]
-  local level = by_count[count]
-  if level == nil then
-    by_count[count] = {n}
-  else
-    level[#level + 1] = n
-  end
-  if count > top then
-    top = count
-  end
-end
-local result, live = {}, 0
-for count = top, 1, -1 do
-  if live >= limit then
-    break
-  end
-  for _, n in ipairs(by_count[count] or {}) do
-    -- the id's length and, for ids up to 62 bytes, the id itself in one call
-    local head = redis.call('GETRANGE', doc_prefix .. n, 0, 63)
-    if #head >= 2 then
-      local length = string.byte(head, 1) * 256 + string.byte(head, 2)
-      if length <= 62 then
-        result[#result + 1] = string.sub(head, 3, 2 + length)
-      else
-        result[#result + 1] = redis.call('GETRANGE', doc_prefix .. n, 2, 1 + length)
-      end
-      result[#result + 1] = count
-      live = live + 1
-    end
-  end
-end
-return result
-"""
-)
-
 CLAIM = """
 -- KEYS: id, claim, seq, reading; ARGV: scanner, claim lifetime in ms, item id
 -- Returns {1} when the item is indexed already, {0, n} when this scanner holds the claim (now or
@@ -296,6 +209,81 @@ local n = redis.call('INCR', KEYS[3])
 redis.call('SET', KEYS[2], ARGV[1] .. '|' .. n, 'PX', ARGV[2])
 redis.call('ZADD', KEYS[4], n, ARGV[3])
 return {0, n}
+"""
+
+BUCKETS = """
+-- ARGV: before (0: no bound), max_key_items (0: none), bucket prefix, bucket names (distinct, one
+-- a line: passed as one argument, names cost the client far less to send than keys)
+-- Returns the record numbers the buckets hold (packed as stored, one string for them all), less
+-- the buckets that more than max_key_items records below `before` hold (the stop words of the
+-- index, as a lone scanner saw them). Numbers may run past `before` (the caller drops those);
+-- counting and ranking are the caller's, in numpy: done here, in Lua, they cost Redis more than
+-- everything else a scan asks of it together.
+local before, max_items = tonumber(ARGV[1]), tonumber(ARGV[2])
+local found = {}
+for name in string.gmatch(ARGV[4], '[^\\n]+') do
+  local key = ARGV[3] .. name
+  if max_items == 0 then
+    found[#found + 1] = redis.call('GETRANGE', key, 0, -1)
+  else
+    -- Up to one past the cut: a shorter answer is the whole bucket.
+    local head = redis.call('GETRANGE', key, 0, max_items * 4 + 3)
+    if #head <= max_items * 4 then
+      found[#found + 1] = head
+    elseif before > 0 and struct.unpack('>I4', head, max_items * 4 + 1) >= before then
+      found[#found + 1] = string.sub(head, 1, max_items * 4)
+    end
+  end
+end
+return table.concat(found)
+"""
+
+HEADS = """
+-- ARGV: doc prefix, head bytes, record numbers (4 bytes each, big-endian, in one argument)
+-- Returns the first `head bytes` of each record, each behind its 2-byte length (0: gone), in one
+-- string: one reply to parse for a whole take's candidates.
+local parts = {}
+local size = tonumber(ARGV[2])
+local numbers = ARGV[3]
+for at = 1, #numbers, 4 do
+  local head = redis.call('GETRANGE', ARGV[1] .. struct.unpack('>I4', numbers, at), 0, size - 1)
+  parts[#parts + 1] = struct.pack('>I2', #head)
+  parts[#parts + 1] = head
+end
+return table.concat(parts)
+"""
+
+CLAIM_MANY = """
+-- KEYS: seq, reading; ARGV: id prefix, claim prefix, scanner, claim lifetime in ms, then item ids
+-- CLAIM for each id in one call: returns a (state, n) pair per id, the state 1 when the item is
+-- indexed already, 0 when this scanner holds the claim (now or from before) with number n, 2
+-- when another scanner does (it will queue the item).
+local results = {}
+for index = 5, #ARGV do
+  local item_id = ARGV[index]
+  local state, n = 0, 0
+  if redis.call('EXISTS', ARGV[1] .. item_id) == 1 then
+    state = 1
+  else
+    local claim_key = ARGV[2] .. item_id
+    local holder = redis.call('GET', claim_key)
+    if holder then
+      local scanner, number = string.match(holder, '^(.*)|(%d+)$')
+      if scanner == ARGV[3] then
+        n = tonumber(number)
+      else
+        state = 2
+      end
+    else
+      n = redis.call('INCR', KEYS[1])
+      redis.call('SET', claim_key, ARGV[3] .. '|' .. n, 'PX', ARGV[4])
+      redis.call('ZADD', KEYS[2], n, item_id)
+    end
+  end
+  results[#results + 1] = state
+  results[#results + 1] = n
+end
+return results
 """
 
 GET = """

@@ -2,66 +2,36 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from functools import partial
-from typing import Any, TypeVar
-from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
 import redis
 
 from dedup.closing import ClosesOnExit
-from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
+from dedup.errors import IndexCorruptError
 from dedup.index import redis_scripts
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
+from dedup.index.body import pack_body
 from dedup.index.flag_codec import decode_flag, encode_flag
-from dedup.index.redis_codec import decode_record, encode_record
+from dedup.index.keys import term_key_total
+from dedup.index.redis_client import RedisClient, RedisOptions, redact_url, text
+from dedup.index.redis_codec import HEAD_BYTES, ID_BYTES, Head, decode_head, decode_id, encode_record
 from dedup.index.redis_keys import RedisKeys
 from dedup.index.redis_queue import RedisQueue
+from dedup.index.redis_ranking import levels, pick, shared_counts, to_fetch
 from dedup.index.shared import ClaimState, QueueEntry
 from dedup.model import Flag
 
-T = TypeVar("T")
+__all__ = ["RedisOptions", "RedisStore", "redact_url"]
 
 _FLAG_PAGE = 500
 _ADD_CHUNK = 256
 _CLAIM_STATES: tuple[ClaimState, ...] = ("ours", "indexed", "theirs")
+_GONE: Head = ("", "", b"", 0)  # the head of a record that expired
 
 
-@dataclass(frozen=True, slots=True)
-class RedisOptions:
-    """How a RedisStore behaves beyond the shared contract.
-
-    `retry_s` bounds how long an operation keeps retrying, with exponential backoff from
-    `backoff_start_s` to `backoff_max_s`, while Redis is unreachable; then IndexUnavailableError.
-    `retain_days`, when set, expires documents that long after they were indexed. Flags are kept.
-    """
-
-    prefix: str = "dedup:"
-    retry_s: float = 30.0
-    backoff_start_s: float = 0.05
-    backoff_max_s: float = 2.0
-    socket_timeout_s: float = 10.0
-    retain_days: float | None = None
-
-    @property
-    def retain_s(self) -> int:
-        """The retention window in whole seconds, 0 when documents never expire."""
-        return 0 if self.retain_days is None else max(1, round(self.retain_days * 86400))
-
-
-def redact_url(url: str) -> str:
-    """Return `url` without its password, for messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
-class RedisStore(ClosesOnExit):
+class RedisStore(RedisClient, ClosesOnExit):
     """IndexStore in a Redis database chosen by URL (redis://, rediss://, with password and db).
 
     Every write is one Lua script, so a record and its flags are committed together and a flag id
@@ -72,25 +42,17 @@ class RedisStore(ClosesOnExit):
     def __init__(
         self, url: str, signature_settings: SignatureSettings, options: RedisOptions | None = None
     ) -> None:
-        self.location = redact_url(url)
-        self.options = options or RedisOptions()
-        prefix = self.options.prefix
-        self._keys = RedisKeys.under(prefix)
-        try:
-            self._client = redis.Redis.from_url(
-                url,
-                socket_timeout=self.options.socket_timeout_s,
-                socket_connect_timeout=min(self.options.socket_timeout_s, 5.0),
-            )
-        except ValueError as exc:
-            raise IndexUnavailableError(f"{self.location}: not a usable Redis URL: {exc}") from exc
+        super().__init__(url, options or RedisOptions())
+        self._keys = RedisKeys.under(self.options.prefix)
         self._init = self._client.register_script(redis_scripts.INIT)
         self._add = self._client.register_script(redis_scripts.ADD)
         self._enqueue = self._client.register_script(redis_scripts.ENQUEUE)
         self._commit = self._client.register_script(redis_scripts.COMMIT)
-        self._candidates = self._client.register_script(redis_scripts.CANDIDATES)
+        self._buckets = self._client.register_script(redis_scripts.BUCKETS)
+        self._heads = self._client.register_script(redis_scripts.HEADS)
         self._get = self._client.register_script(redis_scripts.GET)
         self._claim = self._client.register_script(redis_scripts.CLAIM)
+        self._claim_many = self._client.register_script(redis_scripts.CLAIM_MANY)
         self._ready = self._client.register_script(redis_scripts.READY)
         try:
             # Opening fails fast: a wrong URL should not hang for the whole retry window.
@@ -98,7 +60,7 @@ class RedisStore(ClosesOnExit):
                 lambda: self._init(keys=[self._keys.meta], args=_flatten(signature_settings.as_pairs())),
                 retry_s=0.0,
             )
-            pairs = [(_text(stored[index]), _text(stored[index + 1])) for index in range(0, len(stored), 2)]
+            pairs = [(text(stored[index]), text(stored[index + 1])) for index in range(0, len(stored), 2)]
             if "schema_version" not in dict(pairs):
                 raise IndexCorruptError(f"{self.location}: {self._keys.meta} is not a dedup index header")
             check_settings(pairs, signature_settings, self.location)
@@ -173,24 +135,132 @@ class RedisStore(ClosesOnExit):
         arrived before record `before[i]`, which is what a lone scanner would have seen, and
         `max_key_items` then counts only those too.
         """
-        if limit <= 0:
-            return [[] for _ in key_lists]
+        numbered = self.numbered_candidates(key_lists, limit, max_key_items, before)
+        return [[(item_id, shared) for item_id, shared, _ in answer] for answer in numbered]
+
+    def numbered_candidates(
+        self,
+        key_lists: Sequence[Sequence[str]],
+        limit: int,
+        max_key_items: int | None = None,
+        before: Sequence[int] | None = None,
+    ) -> list[list[tuple[str, int, int]]]:
+        """Return what `candidates_many` does, each candidate with its record number too."""
+        return self.rank_many(key_lists, limit, max_key_items, before)[0]
+
+    def rank_many(
+        self,
+        key_lists: Sequence[Sequence[str]],
+        limit: int,
+        max_key_items: int | None = None,
+        before: Sequence[int] | None = None,
+    ) -> tuple[list[list[tuple[str, int, int]]], dict[int, Head]]:
+        """Rank candidates for many key lists: (id, shared keys, number) each, and their heads.
+
+        One round trip brings every list's buckets (BUCKETS), numpy counts the keys each record
+        shares, one more reads the ids of those ranked high enough (ties are broken by id), and a
+        third the heads (id, content hash, signature, term keys) of those chosen, which spares the
+        caller reading them. Records found expired make way for the next level (one more trip,
+        only then). The first bytes of every tie are cheap; whole heads of them cost Redis more
+        than everything else it did for a scan.
+        """
+        if limit <= 0 or not key_lists:
+            return [[] for _ in key_lists], {}
+        bounds = [0 if before is None else bound for bound in (before or [0] * len(key_lists))]
 
         def run(pipe: redis.client.Pipeline) -> None:
-            for index, keys in enumerate(key_lists):
-                bound = 0 if before is None else before[index]
-                self._candidates(
-                    keys=self._keys.buckets(keys),
-                    args=[self._keys.doc_prefix, limit, bound, max_key_items or 0],
-                    client=pipe,
-                )
+            for keys, bound in zip(key_lists, bounds, strict=True):
+                names = self._keys.bucket_names(keys)
+                args: list[str | int] = [bound, max_key_items or 0, self._keys.bucket_prefix, names]
+                self._buckets(args=args, client=pipe)
 
-        answers = []
-        for reply in self._pipelined(run):
-            pairs = [(_text(reply[index]), int(reply[index + 1])) for index in range(0, len(reply), 2)]
-            pairs.sort(key=lambda pair: (-pair[1], pair[0]))
-            answers.append(pairs[:limit])
-        return answers
+        counted = [
+            shared_counts(packed, bound) for packed, bound in zip(self._pipelined(run), bounds, strict=True)
+        ]
+        # Only the best levels, unless expired records leave them short (then all of them).
+        depth = 4 * limit
+        grouped = [levels(numbers, counts, depth) for numbers, counts in counted]
+        ids: dict[int, str] = {}
+        while True:
+            while needed := list(dict.fromkeys(n for found in grouped for n in to_fetch(found, ids, limit))):
+                ids.update(self._read_ids(needed))
+            answers = [pick(found, ids, limit) for found in grouped]
+            short = [
+                at
+                for at, (answer, (numbers, _)) in enumerate(zip(answers, counted, strict=True))
+                if len(answer) < limit and sum(len(level) for _, level in grouped[at]) < len(numbers)
+            ]
+            if not short:
+                break
+            for at in short:
+                grouped[at] = levels(*counted[at])
+        chosen = list(dict.fromkeys(number for answer in answers for _, _, number in answer))
+        return answers, self.heads_by_number(chosen)
+
+    @property
+    def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
+        """The function that encodes an item's text and keys into its body (dedup.index.body)."""
+        return pack_body
+
+    def heads_by_number(self, numbers: Sequence[int]) -> dict[int, Head]:
+        """Return (id, content hash, signature, term keys) by number, reading no text, in one trip.
+
+        Records that expired are left out.
+        """
+        heads = self._read_heads(list(dict.fromkeys(numbers))) if numbers else {}
+        return {number: head for number, head in heads.items() if head[0]}
+
+    def _read_ids(self, numbers: Sequence[int]) -> dict[int, str]:
+        """Read ids by number (one reply); empty for a record gone, from the head if long."""
+        ids: dict[int, str] = {}
+        long: list[int] = []
+        for number, prefix in zip(numbers, self._prefixes(numbers, ID_BYTES), strict=True):
+            try:
+                found = decode_id(prefix) if prefix else ""
+            except ValueError as exc:
+                raise IndexCorruptError(f"{self.location}: a stored record is damaged: {exc}") from exc
+            if found is None:
+                long.append(number)
+            else:
+                ids[number] = found
+        heads = self._read_heads(long)
+        ids.update((number, heads[number][0]) for number in long)
+        return ids
+
+    def _prefixes(self, numbers: Sequence[int], size: int) -> list[bytes]:
+        """Return the first `size` bytes of each record (empty: gone), in one reply (HEADS)."""
+        if not numbers:
+            return []
+        packed_numbers = np.asarray(numbers, dtype=">u4").tobytes()
+        args: list[str | int | bytes] = [self._keys.doc_prefix, size, packed_numbers]
+        packed = self._call(lambda: self._heads(args=args))
+        prefixes = []
+        at = 0
+        for _ in numbers:
+            length = int.from_bytes(packed[at : at + 2], "big")
+            prefixes.append(packed[at + 2 : at + 2 + length])
+            at += 2 + length
+        return prefixes
+
+    def _read_heads(self, numbers: Sequence[int]) -> dict[int, Head]:
+        """Read heads by number (HEADS: one reply); an empty id marks a record gone.
+
+        A record of the earlier layout, or one whose id is too long for the head, is read whole.
+        """
+        heads: dict[int, Head] = {}
+        whole: list[int] = []
+        for number, head in zip(numbers, self._prefixes(numbers, HEAD_BYTES), strict=True):
+            try:
+                found = decode_head(head) if head else _GONE
+            except ValueError as exc:
+                raise IndexCorruptError(f"{self.location}: a stored record is damaged: {exc}") from exc
+            if found is None:
+                whole.append(number)
+            else:
+                heads[number] = found
+        for number, record in zip(whole, self.records_by_number(whole), strict=True):
+            heads[number] = _GONE if record is None else _head_of(record)
+        return heads
 
     def checkpoint(self, source: str, position: str) -> None:
         """Record how far `source` has been read."""
@@ -199,7 +269,7 @@ class RedisStore(ClosesOnExit):
     def last_checkpoint(self, source: str) -> str | None:
         """Return the last position recorded for `source`, or None."""
         value = self._call(lambda: self._client.hget(self._keys.checkpoints, source))
-        return None if value is None else _text(value)
+        return None if value is None else text(value)
 
     def flags(self) -> Iterator[Flag]:
         """Yield every kept flag once, in commit order, a page at a time."""
@@ -249,6 +319,23 @@ class RedisStore(ClosesOnExit):
         reply = self._call(lambda: self._claim(keys=keys, args=args))
         return _CLAIM_STATES[int(reply[0])], int(reply[1]) if len(reply) > 1 else 0
 
+    def claim_many(
+        self, item_ids: Sequence[str], scanner: str, lifetime_s: float
+    ) -> list[tuple[ClaimState, int]]:
+        """Claim many items at once, as `claim` does each; (state, number) per id, in one trip."""
+        if not item_ids:
+            return []
+        keys = [self._keys.seq, self._keys.reading]
+        args: list[str | int] = [
+            self._keys.id_prefix,
+            self._keys.claim_prefix,
+            scanner,
+            max(1, round(lifetime_s * 1000)),
+            *item_ids,
+        ]
+        reply = self._call(lambda: self._claim_many(keys=keys, args=args))
+        return [(_CLAIM_STATES[int(reply[at])], int(reply[at + 1])) for at in range(0, len(reply), 2)]
+
     def is_ready(self, number: int) -> bool:
         """Tell whether every item numbered below `number` is registered (or its claim lapsed)."""
         args: list[str | int] = [self._keys.claim_prefix, number]
@@ -297,60 +384,6 @@ class RedisStore(ClosesOnExit):
             results.append((bool(reply[0]), kept))
         return results
 
-    # -- plumbing ------------------------------------------------------------------------------
-
-    def _pipelined(self, run: Callable[[redis.client.Pipeline], None]) -> list[Any]:
-        def execute() -> list[Any]:
-            with self._client.pipeline(transaction=False) as pipe:
-                run(pipe)
-                return list(pipe.execute())
-
-        return self._call(execute)
-
-    def _call(self, operation: Callable[[], T], retry_s: float | None = None) -> T:
-        """Run `operation`; retry connection failures for `retry_s`, then IndexUnavailableError.
-
-        Every write is an idempotent script (it checks the id or the done bit first), so running
-        one again after a lost reply changes nothing.
-        """
-        budget_s = self.options.retry_s if retry_s is None else retry_s
-        deadline = time.monotonic() + budget_s
-        delay_s = self.options.backoff_start_s
-        while True:
-            try:
-                return operation()
-            except redis.AuthenticationError as exc:
-                raise IndexUnavailableError(
-                    f"{self.location}: Redis refused the password: {_line(exc)}"
-                ) from exc
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
-                if time.monotonic() + delay_s > deadline:
-                    waited = f" for {budget_s:g} s" if budget_s > 0 else ""
-                    raise IndexUnavailableError(
-                        f"{self.location}: Redis unreachable{waited}: {_line(exc)}"
-                    ) from exc
-                time.sleep(delay_s)
-                delay_s = min(delay_s * 2, self.options.backoff_max_s)
-            except redis.ResponseError as exc:
-                message = _line(exc)
-                if message.startswith(("NOAUTH", "WRONGPASS")):
-                    raise IndexUnavailableError(
-                        f"{self.location}: Redis refused the password: {message}"
-                    ) from exc
-                if message.startswith("WRONGTYPE"):
-                    raise IndexCorruptError(
-                        f"{self.location}: holds keys that are not a dedup index: {message}"
-                    ) from exc
-                raise IndexStoreError(f"{self.location}: Redis error: {message}") from exc
-            except redis.RedisError as exc:
-                raise IndexStoreError(f"{self.location}: Redis error: {_line(exc)}") from exc
-
-    def _decode(self, blob: bytes | str) -> IndexRecord:
-        try:
-            return decode_record(blob if isinstance(blob, bytes) else blob.encode())
-        except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise IndexCorruptError(f"{self.location}: a stored record is damaged: {exc}") from exc
-
 
 def _flag_args(flags: Sequence[Flag]) -> list[str | bytes | int]:
     return [value for flag in flags for value in (flag.id, encode_flag(flag))]
@@ -360,9 +393,5 @@ def _flatten(pairs: Sequence[tuple[str, str]]) -> list[str]:
     return [value for pair in pairs for value in pair]
 
 
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
-
-
-def _line(exc: BaseException) -> str:
-    return " ".join(str(exc).split()) or type(exc).__name__
+def _head_of(record: IndexRecord) -> Head:
+    return record.id, record.content_hash, record.signature, term_key_total(record.keys)

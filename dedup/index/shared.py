@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, Protocol, TypeVar, runtime_checkable
 
 from dedup.index.base import IndexRecord
 from dedup.model import Flag
+
+E = TypeVar("E")
 
 ClaimState = Literal["ours", "indexed", "theirs"]
 """Where an item stands when a scanner reads it: this scanner's to queue, indexed, or another's."""
@@ -58,6 +60,19 @@ class SharedQueue(Protocol):
 
 
 @runtime_checkable
+class QueueView(Protocol):
+    """The view of a shared index that a scan's reading loop writes to: it queues, judges later.
+
+    `read_ahead` sees the entries before they are sketched, so it can claim a batch of them in
+    one round trip (and hand the others on without their text, so no sketching is spent on them).
+    """
+
+    def read_ahead(self, entries: Iterable[E]) -> Iterator[E]:
+        """Yield `entries` (Documents and errors) in order, claimed a batch at a time."""
+        ...
+
+
+@runtime_checkable
 class SharedIndex(Protocol):
     """An index several scanners can share: dedup.index.redis_store.RedisStore."""
 
@@ -94,6 +109,12 @@ class SharedIndex(Protocol):
         """Claim an item to read and queue, unless indexed or another's; our number or 0."""
         ...
 
+    def claim_many(
+        self, item_ids: Sequence[str], scanner: str, lifetime_s: float
+    ) -> list[tuple[ClaimState, int]]:
+        """Claim many items as `claim` does each, in one round trip."""
+        ...
+
     def is_ready(self, number: int) -> bool:
         """Tell whether every item numbered below `number` is registered (or its claim lapsed)."""
         ...
@@ -114,6 +135,25 @@ class SharedIndex(Protocol):
         before: Sequence[int] | None = None,
     ) -> list[list[tuple[str, int]]]:
         """Candidate search, optionally bounded to records numbered below `before[i]`."""
+        ...
+
+    def rank_many(
+        self,
+        key_lists: Sequence[Sequence[str]],
+        limit: int,
+        max_key_items: int | None = None,
+        before: Sequence[int] | None = None,
+    ) -> tuple[list[list[tuple[str, int, int]]], dict[int, tuple[str, str, bytes, int]]]:
+        """What `candidates_many` returns, with record numbers, and the heads read on the way."""
+        ...
+
+    @property
+    def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
+        """The function that encodes an item's text and keys into its stored body."""
+        ...
+
+    def heads_by_number(self, numbers: Sequence[int]) -> dict[int, tuple[str, str, bytes, int]]:
+        """Return (id, content hash, signature, term keys) of records by number, not their texts."""
         ...
 
     def commit_many(

@@ -16,6 +16,7 @@ from the item rows it covers.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import secrets
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dedup.errors import IndexCorruptError
+from dedup.errors import IndexCorruptError, IndexStoreError
 from dedup.index.sqlite_connection import Database
 from dedup.index.sqlite_merge import merge
 from dedup.index.sqlite_postings import Postings, PostingsBuffer
@@ -38,6 +39,7 @@ SEGMENTS_SCHEMA = (
 )
 EXPIRED_THROUGH = "expired_through"  # meta: items numbered up to here have expired
 _RELOAD_TRIES = 3
+_log = logging.getLogger(__name__)
 # Segment names, and the names of files in flight (".<pid>.tmp" after the name).
 _OURS = re.compile(r"\d{12}-\d{12}-[0-9a-f]{8}\.seg(?:\.(?P<pid>\d+)\.tmp)?")
 
@@ -70,6 +72,8 @@ class Catalog:
         self._floor = 0
         self._version = -1
         self._merge: _Merge | None = None
+        self._view: Postings | None = None  # kept while nothing changes
+        self._has_written = False
         if self.folder.exists() and not self.folder.is_dir():
             raise IndexCorruptError(f"{self.folder}: is not a folder of postings segments")
 
@@ -85,7 +89,15 @@ class Catalog:
             self._load()
             self._version = version
         assert self._buffer is not None
-        return Postings(self._segments, self._buffer, self._floor)
+        view = self._view
+        if (
+            view is None
+            or view.buffer is not self._buffer
+            or view.floor != self._floor
+            or view.segments != self._segments
+        ):
+            view = self._view = Postings(self._segments, self._buffer, self._floor)
+        return view
 
     def _load(self) -> None:
         """Bring the segment list, the floor and the buffer up to what the file holds."""
@@ -157,6 +169,7 @@ class Catalog:
         """Take items this connection just committed; flush a full buffer; run a merge step."""
         if self._buffer is None:
             return  # nothing read yet: the next search reads them from their rows
+        self._has_written = True
         if items and items[0][0] != self._buffer.last_seq + 1:
             self._version = -1  # another writer's items came between: the next search reads all
             return
@@ -252,7 +265,16 @@ class Catalog:
         self._buffer = None
 
     def close(self) -> None:
-        """Abandon a merge under way and let the segments go."""
+        """Write out the buffer if this connection added to it, abandon a merge, let segments go.
+
+        Writing the buffer spares the next opening reading its items back from their rows; a
+        writer that dies instead leaves at most `buffer_items` of them to read.
+        """
+        try:
+            if self._has_written and self._buffer is not None and not self.db.in_transaction:
+                self.flush()
+        except IndexStoreError as exc:  # locked or read-only: the rows still hold everything
+            _log.warning("%s: postings not written out on close (%s)", self.db.path, exc)
         if self._merge is not None:
             self._merge.steps.close()
             self._merge.file.close()

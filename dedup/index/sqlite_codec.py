@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import zlib
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord
+from dedup.index.body import BODY_ERRORS, pack_body, unpack_body
 from dedup.index.keys import hash_keys
 
-# What a damaged body raises on the way back.
-BODY_ERRORS = (zlib.error, ValueError, TypeError, UnicodeDecodeError)
+__all__ = ["BODY_ERRORS", "item_row", "pack_body", "read_record", "unpack_body"]
 
 
 def item_row(record: IndexRecord) -> tuple[object, ...]:
@@ -32,17 +29,6 @@ def item_row(record: IndexRecord) -> tuple[object, ...]:
         record.signature,
         record.key_hashes if record.key_hashes is not None else hash_keys(record.keys),
     )
-
-
-def pack_body(text: str, keys: Sequence[str]) -> bytes:
-    """Compress an item's text and keys into its body."""
-    return zlib.compress(json.dumps([text, list(keys)], ensure_ascii=False).encode(), 1)
-
-
-def unpack_body(body: bytes) -> tuple[str, tuple[str, ...]]:
-    """Return the text and keys of a body (raises one of BODY_ERRORS when damaged)."""
-    text, keys = json.loads(zlib.decompress(body))
-    return str(text), tuple(str(key) for key in keys)
 
 
 def read_record(row: tuple[Any, ...], path: Path) -> IndexRecord:

@@ -12,7 +12,16 @@ from typing import BinaryIO
 
 import numpy as np
 
-from dedup.index.sqlite_segments import Int64s, Segment, finish, header, pad_seqs, write_segment, write_seqs
+from dedup.index.sqlite_segments import (
+    Int64s,
+    Segment,
+    finish,
+    header,
+    pad_seqs,
+    write_keys,
+    write_segment,
+    write_seqs,
+)
 
 
 def group_postings(keys: Int64s, seqs: Int64s) -> tuple[Int64s, Int64s, Int64s]:
@@ -45,17 +54,15 @@ def merge(
     """
     first_seq, last_seq = inputs[0].first_seq, inputs[-1].last_seq
     file.write(header(first_seq, last_seq, 0, 0))  # rewritten once the counts are known
-    every_key = np.unique(np.concatenate([segment.keys for segment in inputs]))
-    totals = np.zeros(len(every_key), dtype=np.int64)
-    for segment in inputs:
-        totals[np.searchsorted(every_key, segment.keys)] += _counts(segment.ends, 0)
-    cuts = np.searchsorted(np.cumsum(totals), np.arange(chunk_postings, int(totals.sum()), chunk_postings))
-    bounds = np.unique(np.concatenate(([0], cuts + 1, [len(every_key)])))
     written = 0
     key_parts: list[Int64s] = []
     end_parts: list[Int64s] = []
-    for low, high in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        keys, counts, seqs = _merge_chunk(inputs, every_key[low:high], first_seq, floor)
+    for low, high in _key_ranges(inputs, chunk_postings):
+        slices = [segment.keys[_span(segment.keys, low, high)] for segment in inputs]
+        keys = _distinct(np.concatenate(slices))
+        if not len(keys):
+            continue
+        keys, counts, seqs = _merge_chunk(inputs, keys, first_seq, floor)
         write_seqs(file, seqs, 0)
         key_parts.append(keys)
         end_parts.append(written + np.cumsum(counts))
@@ -64,16 +71,40 @@ def merge(
     keys = np.concatenate(key_parts) if key_parts else np.zeros(0, dtype=np.int64)
     ends = np.concatenate(end_parts) if end_parts else np.zeros(0, dtype=np.int64)
     pad_seqs(file, written)
-    file.write(keys.astype("<i8").tobytes())
-    file.write(ends.astype("<i8").tobytes())
+    write_keys(file, keys, ends)
     file.seek(0)
     file.write(header(first_seq, last_seq, len(keys), written))
     finish(file)
     return written
 
 
-def _counts(ends: Int64s, start: int) -> Int64s:
-    return np.diff(ends, prepend=np.int64(start))
+def _key_ranges(inputs: Sequence[Segment], chunk_postings: int) -> list[tuple[int | None, int | None]]:
+    """Split the key space into ranges [low, high) of about `chunk_postings` postings in all.
+
+    The cuts are keys of the largest input at even steps through its postings; the others,
+    smaller, add proportionally less to each range. None is an open end.
+    """
+    largest = max(inputs, key=lambda segment: segment.postings)
+    pieces = max(1, sum(segment.postings for segment in inputs) // max(1, chunk_postings))
+    if pieces == 1 or not len(largest.keys):
+        return [(None, None)]
+    steps = np.linspace(0, largest.postings, pieces + 1)[1:-1]
+    at = np.minimum(largest.bounds.searchsorted(steps), len(largest.keys) - 1)
+    cuts: list[int | None] = [int(key) for key in _distinct(largest.keys.take(at))]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def _distinct(keys: Int64s) -> Int64s:
+    """Return the distinct values of a concatenation of sorted runs, ascending."""
+    keys.sort(kind="stable")  # timsort: merges the runs rather than sorting afresh
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if len(keys) else keys
+
+
+def _span(keys: Int64s, low: int | None, high: int | None) -> slice:
+    """Return the slice of the sorted `keys` that lies in [low, high)."""
+    start = 0 if low is None else int(keys.searchsorted(low))
+    stop = len(keys) if high is None else int(keys.searchsorted(high))
+    return slice(start, stop)
 
 
 def _merge_chunk(
@@ -93,10 +124,10 @@ def _merge_chunk(
         high = int(np.searchsorted(segment.keys, keys[-1], side="right"))
         if low == high:
             continue
-        start = int(segment.ends[low - 1]) if low else 0
-        counts = _counts(segment.ends[low:high], start)
+        bounds = segment.bounds[low : high + 1]
+        counts = np.diff(bounds)
         at = np.searchsorted(keys, segment.keys[low:high])
-        seqs = segment.seqs[start : int(segment.ends[high - 1])].astype(np.int64)
+        seqs = segment.seqs[int(bounds[0]) : int(bounds[-1])].astype(np.int64)
         runs.append((at, counts, seqs + (segment.first_seq - first_seq)))
         totals[at] += counts
     out_starts = np.cumsum(totals) - totals

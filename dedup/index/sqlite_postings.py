@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -87,53 +87,65 @@ class Postings:
         if not hashed_keys:
             return []
         query = np.asarray(hashed_keys, dtype=np.int64)
-        order = np.argsort(query)
+        order = query.argsort()
         counts = np.zeros(len(query), dtype=np.int64)
-        for segment in self.segments:
-            starts, ends = self._live(segment, query[order])
+        for starts, ends in self._ranges(query[order]):
             counts[order] += ends - starts
-        return [
-            int(count) + held for count, held in zip(counts, self._buffered_holders(hashed_keys), strict=True)
-        ]
+        buffered = self.buffer.holders(hashed_keys)
+        return [int(count) + held for count, held in zip(counts.tolist(), buffered, strict=True)]
 
     def rank(
-        self, hashed_keys: Collection[int], limit: int, min_shared: int, max_key_items: int | None
-    ) -> list[tuple[int, list[int]]]:
+        self,
+        hashed_keys: Sequence[int],
+        limit: int,
+        min_shared: int,
+        max_key_items: int | None,
+        also_held: Sequence[int] | None = None,
+    ) -> tuple[list[tuple[int, list[int]]], list[int]]:
         """Return the best levels of (shared keys, item numbers) until they hold `limit` items.
 
-        `hashed_keys` must be distinct; keys held by more than `max_key_items` live items are
-        skipped, and items sharing fewer than `min_shared` keys. The last level is whole, so
-        the caller can break its ties (by item id) and cut to `limit`.
+        `hashed_keys` must be distinct. A key is skipped when more than `max_key_items` live
+        items hold it, counting `also_held[i]` more for key i (items not yet indexed, as a
+        scan's pending batch), and so is an item sharing fewer than `min_shared` keys. The last
+        level is whole, so the caller can break its ties (by item id) and cut to `limit`.
+        Returns the levels and the keys kept.
         """
         bound = sys.maxsize if max_key_items is None else max_key_items
-        query = np.sort(np.fromiter(hashed_keys, dtype=np.int64, count=len(hashed_keys)))
-        ranges = [(segment, *self._live(segment, query)) for segment in self.segments]
-        held = np.zeros(len(query), dtype=np.int64)
-        for _, starts, ends in ranges:
+        query = np.asarray(hashed_keys, dtype=np.int64)
+        extra = None if also_held is None else np.asarray(also_held, dtype=np.int64)
+        if len(query) > 1 and not bool(np.all(query[1:] > query[:-1])):
+            order = query.argsort()
+            query, extra = query[order], None if extra is None else extra[order]
+        ranges = self._ranges(query)
+        buffered = self.buffer.holders(query.tolist())
+        held = np.asarray(buffered, dtype=np.int64)
+        for starts, ends in ranges:
             held += ends - starts
-        held += np.asarray(self._buffered_holders(query.tolist()), dtype=np.int64)
-        kept = (held > 0) & (held <= bound)
+        kept = held <= bound if extra is None else held + extra <= bound
+        kept_keys = query[kept].tolist()
+        kept &= held > 0
         if np.count_nonzero(kept) < min_shared:
-            return []  # no item can share more keys than are held at all
-        parts = [segment.gather(starts[kept], ends[kept]) for segment, starts, ends in ranges]
-        parts.append(self._buffered_postings(query[kept]))
-        postings = np.sort(np.concatenate(parts))
+            return [], kept_keys  # no item can share more keys than are held at all
+        parts = [
+            segment.gather(starts[kept], ends[kept])
+            for segment, (starts, ends) in zip(self.segments, ranges, strict=True)
+        ]
+        parts.append(np.frombuffer(self.buffer.postings(query[kept].tolist()), dtype=np.int64))
+        postings = np.concatenate(parts)
         if not len(postings):
-            return []
-        starts = np.concatenate(([0], np.flatnonzero(postings[1:] != postings[:-1]) + 1))
+            return [], kept_keys
+        postings.sort()
+        starts = np.flatnonzero(np.concatenate(([True], postings[1:] != postings[:-1])))
         seqs, counts = postings[starts], np.diff(np.append(starts, len(postings)))
-        return _levels(seqs, counts, limit, min_shared)
+        return _levels(seqs, counts, limit, min_shared), kept_keys
 
-    def _live(self, segment: Segment, query: Int64s) -> tuple[Int64s, Int64s]:
-        starts, ends = segment.locate(query)
-        return segment.live_starts(starts, ends, self.floor), ends
-
-    def _buffered_holders(self, hashed_keys: Sequence[int]) -> list[int]:
-        # The buffer holds only live items: expiring items past its start rebuilds it.
-        return self.buffer.holders(hashed_keys)
-
-    def _buffered_postings(self, query: Int64s) -> Int64s:
-        return np.frombuffer(self.buffer.postings(query.tolist()), dtype=np.int64)
+    def _ranges(self, query: Int64s) -> list[tuple[Int64s, Int64s]]:
+        """Return each segment's (starts, ends) of its live postings under the sorted `query`."""
+        ranges = []
+        for segment in self.segments:
+            starts, ends = segment.locate(query)
+            ranges.append((segment.live_starts(starts, ends, self.floor), ends))
+        return ranges
 
 
 def _levels(seqs: Int64s, counts: Int64s, limit: int, min_shared: int) -> list[tuple[int, list[int]]]:

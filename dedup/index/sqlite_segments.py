@@ -8,7 +8,7 @@ little-endian, every array 8-byte aligned:
                        posting count, crc32 of the header
     seqs     uint32 x postings   item number - first_seq, grouped by key, ascending in each key
     keys     int64 x keys        the distinct key hashes (dedup.index.keys), ascending
-    ends     int64 x keys        where each key's postings end in `seqs` (start: the previous end)
+    bounds   int64 x (keys + 1)  where each key's postings start in `seqs`, and the posting count
 
 A lookup is a binary search of the key hashes (numpy over the mapping), so memory holds only the
 pages lookups touch, which the kernel may drop at will, and opening one reads just its header and
@@ -59,7 +59,7 @@ def header(first_seq: int, last_seq: int, keys: int, postings: int) -> bytes:
 
 def file_size(keys: int, postings: int) -> int:
     """Return the size of a segment file with `keys` distinct keys and `postings` postings."""
-    return HEADER_SIZE + _aligned(4 * postings) + 16 * keys
+    return HEADER_SIZE + _aligned(4 * postings) + 16 * keys + 8
 
 
 def _aligned(size: int) -> int:
@@ -82,7 +82,13 @@ def write_segment(
     file.write(header(first_seq, last_seq, len(keys), len(seqs)))
     write_seqs(file, seqs, first_seq)
     pad_seqs(file, len(seqs))
+    write_keys(file, keys, ends)
+
+
+def write_keys(file: BinaryIO, keys: Int64s, ends: Int64s) -> None:
+    """Append the key hashes and the bounds of their postings (0, then each key's end)."""
     file.write(keys.astype("<i8").tobytes())
+    file.write(np.zeros(1, dtype="<i8").tobytes())
     file.write(ends.astype("<i8").tobytes())
 
 
@@ -123,8 +129,8 @@ class Segment:
         keys_at = HEADER_SIZE + _aligned(4 * postings)
         self.seqs = np.frombuffer(self._map, dtype="<u4", count=postings, offset=HEADER_SIZE)
         self.keys = np.frombuffer(self._map, dtype="<i8", count=keys, offset=keys_at)
-        self.ends = np.frombuffer(self._map, dtype="<i8", count=keys, offset=keys_at + 8 * keys)
-        if not _is_consistent(self.keys, self.ends, postings):
+        self.bounds = np.frombuffer(self._map, dtype="<i8", count=keys + 1, offset=keys_at + 8 * keys)
+        if not _is_consistent(self.keys, self.bounds, postings):
             self.close()
             raise SegmentError(f"{path.name}: keys out of order or ends out of range")
 
@@ -134,15 +140,15 @@ class Segment:
         return len(self.seqs)
 
     def locate(self, query: Int64s) -> tuple[Int64s, Int64s]:
-        """Return (starts, ends) in `seqs` of each of the sorted key hashes in `query` (empty: absent)."""
+        """Return (starts, ends) in `seqs` of each of the sorted key hashes in `query` (equal: absent)."""
         if not len(self.keys):
             zeros = np.zeros(len(query), dtype=np.int64)
             return zeros, zeros
-        at = np.minimum(np.searchsorted(self.keys, query), len(self.keys) - 1)
-        found = self.keys[at] == query
-        ends = self.ends[at]
-        starts = np.where(at > 0, self.ends[np.maximum(at - 1, 0)], 0)
-        return np.where(found, starts, 0), np.where(found, ends, 0)
+        at = self.keys.searchsorted(query)
+        np.minimum(at, len(self.keys) - 1, out=at)
+        starts = self.bounds.take(at)
+        ends = np.where(self.keys.take(at) == query, self.bounds.take(at + 1), starts)
+        return starts, ends
 
     def live_starts(self, starts: Int64s, ends: Int64s, floor: int) -> Int64s:
         """Move each start past the postings of items numbered `floor` or below (expired ones)."""
@@ -171,7 +177,7 @@ class Segment:
 
     def close(self) -> None:
         """Drop the arrays and unmap the file (views still held elsewhere keep the mapping alive)."""
-        self.seqs = self.keys = self.ends = np.zeros(0, dtype=np.int64)
+        self.seqs = self.keys = self.bounds = np.zeros(0, dtype=np.int64)
         self._map = None
 
 
@@ -190,13 +196,11 @@ def _check_header(head: bytes, info: SegmentInfo, name: str) -> tuple[int, int]:
     return int(keys), int(postings)
 
 
-def _is_consistent(keys: Int64s, ends: Int64s, postings: int) -> bool:
-    """Keys strictly ascending, ends ascending and ending at the posting count: no lookup can stray."""
-    if not len(keys):
-        return postings == 0
+def _is_consistent(keys: Int64s, bounds: Int64s, postings: int) -> bool:
+    """Keys strictly ascending, bounds ascending from 0 to the posting count: no lookup can stray."""
     return bool(
-        ends[0] >= 0
-        and ends[-1] == postings
+        bounds[0] == 0
+        and bounds[-1] == postings
         and np.all(keys[1:] > keys[:-1])
-        and np.all(ends[1:] >= ends[:-1])
+        and np.all(bounds[1:] >= bounds[:-1])
     )

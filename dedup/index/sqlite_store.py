@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from dedup.closing import ClosesOnExit
 from dedup.errors import IndexCorruptError
 from dedup.index.base import IndexRecord, SignatureSettings, check_settings
 from dedup.index.flag_codec import decode_flag, encode_flag
-from dedup.index.keys import key_hash
+from dedup.index.keys import CONTENT_KEY, key_hash
 from dedup.index.sqlite_catalog import EXPIRED_THROUGH, Catalog
 from dedup.index.sqlite_codec import item_row, pack_body, read_record
 from dedup.index.sqlite_connection import Database, connect
@@ -168,14 +168,18 @@ class SqliteStore(ClosesOnExit):
         """The function that encodes an item's text and keys into its body (zlib-compressed JSON)."""
         return pack_body
 
-    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-        """Return (content hash, signature) by item id, for each of `item_ids` that is indexed.
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, int]]:
+        """Return (content hash, signature, term keys) by item id, for each of `item_ids` indexed.
 
         A shortlist ranks its candidates by these alone; only the few it keeps need `get`, whose
-        body (zlib, JSON) costs several times the row lookup.
+        body (zlib, JSON) costs several times the row lookup. Term keys come from the key hashes
+        when the item holds its content-hash key (all but it are terms), else -1: unknown.
         """
-        rows = self._select_in("SELECT id, content_hash, signature FROM items WHERE id", item_ids)
-        return {str(item_id): (str(digest), bytes(signature)) for item_id, digest, signature in rows}
+        rows = self._select_in("SELECT id, content_hash, signature, key_hashes FROM items WHERE id", item_ids)
+        return {
+            str(item_id): (str(digest), bytes(signature), _term_keys(str(digest), bytes(hashed)))
+            for item_id, digest, signature, hashed in rows
+        }
 
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
@@ -201,10 +205,33 @@ class SqliteStore(ClosesOnExit):
         looked up for their ids. `hashed_keys`, the distinct dedup.index.keys.key_hash of each
         key, stand for `keys` when the caller has them.
         """
-        hashed: Collection[int] = {key_hash(key) for key in keys} if hashed_keys is None else hashed_keys
+        hashed = sorted({key_hash(key) for key in keys}) if hashed_keys is None else list(hashed_keys)
         if not hashed or limit <= 0:
             return []
-        levels = self._catalog.postings().rank(hashed, limit, min_shared, max_key_items)
+        levels, _ = self._catalog.postings().rank(hashed, limit, min_shared, max_key_items)
+        return self._resolve(levels, limit)
+
+    def candidates_within(
+        self,
+        hashed_keys: Sequence[int],
+        also_held: Sequence[int],
+        limit: int,
+        min_shared: int,
+        max_key_items: int | None,
+    ) -> tuple[list[tuple[str, int]], list[int]]:
+        """Return `candidates_sharing`'s answer with each key's holders counted `also_held[i]` more.
+
+        One pass over the segments where `key_holders` and `candidates_sharing` took two; also
+        returns the keys kept under `max_key_items`.
+        """
+        if not hashed_keys or limit <= 0:
+            return [], list(hashed_keys)
+        postings = self._catalog.postings()
+        levels, kept = postings.rank(hashed_keys, limit, min_shared, max_key_items, also_held)
+        return self._resolve(levels, limit), kept
+
+    def _resolve(self, levels: list[tuple[int, list[int]]], limit: int) -> list[tuple[str, int]]:
+        """Turn levels of item numbers into (item id, shared keys), ties by id, cut to `limit`."""
         found: list[tuple[str, int]] = []
         for count, seqs in levels:
             if len(found) >= limit:
@@ -262,3 +289,11 @@ class SqliteStore(ClosesOnExit):
             part = values[start : start + _SQL_VARIABLES]
             rows.extend(self._db.query(f"{sql} IN ({','.join('?' * len(part))})", part))
         return rows
+
+
+def _term_keys(digest: str, hashed: bytes) -> int:
+    """Count an item's term keys from its key hashes: all but its content-hash key, if it has one."""
+    count = len(hashed) // 8
+    content = key_hash(CONTENT_KEY + digest).to_bytes(8, "little", signed=True)
+    held = (hashed[at : at + 8] for at in range(0, len(hashed), 8))
+    return count - 1 if any(value == content for value in held) else -1

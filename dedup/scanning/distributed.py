@@ -31,11 +31,14 @@ import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import islice
+from typing import cast
 
 from dedup.closing import ClosesOnExit
 from dedup.index.base import IndexRecord, IndexStore
-from dedup.index.shared import CandidateView, QueueEntry, SharedIndex
-from dedup.model import Flag
+from dedup.index.shared import CandidateView, ClaimState, E, QueueEntry, SharedIndex
+from dedup.model import Document, Flag
 from dedup.settings import DEFAULT_QUEUE_SETTINGS, QueueSettings
 
 _PREFETCH = 8  # candidate records fetched per round trip while judging
@@ -45,16 +48,79 @@ Judge = Callable[[IndexRecord, CandidateView], Sequence[Flag]]
 """Scan's per-item step: the flags of a new record against what `CandidateView` shows."""
 
 
+class _Take:
+    """The items one scanner judges together, each against the records numbered below it.
+
+    The first item to ask for candidates asks for every item's at once, which brings the heads
+    (id, content hash, signature) of every candidate too (two pipelined round trips in all):
+    judging a take costs a few round trips, not a few per item.
+    """
+
+    def __init__(self, index: SharedIndex, items: Sequence[tuple[int, IndexRecord]]) -> None:
+        self.index = index
+        self.items = items
+        self._answers: dict[tuple[int, int | None], list[list[tuple[str, int, int]]]] = {}
+        self._heads: dict[str, tuple[str, bytes, int]] = {}
+        self._numbers: dict[str, int] = {}  # every candidate found so far, by id
+        self._headed: set[int] = set()  # numbers whose heads were fetched
+
+    def candidates(
+        self, position: int, keys: Sequence[str], limit: int, max_key_items: int | None
+    ) -> list[tuple[str, int]]:
+        number, record = self.items[position]
+        if tuple(keys) != record.keys:  # not the record's own keys: ask for these alone
+            answers, heads = self.index.rank_many([keys], limit, max_key_items, [number])
+            answer = answers[0]
+            self._keep(answers, heads)
+        else:
+            if (limit, max_key_items) not in self._answers:
+                answers, heads = self.index.rank_many(
+                    [held.keys for _, held in self.items],
+                    limit,
+                    max_key_items,
+                    [held_number for held_number, _ in self.items],
+                )
+                self._answers[(limit, max_key_items)] = answers
+                self._keep(answers, heads)
+            answer = self._answers[(limit, max_key_items)][position]
+        self._numbers.update((item_id, found) for item_id, _, found in answer)
+        return [(item_id, shared) for item_id, shared, _ in answer]
+
+    def _keep(
+        self, answers: list[list[tuple[str, int, int]]], heads: dict[int, tuple[str, str, bytes, int]]
+    ) -> None:
+        for found in answers:
+            self._numbers.update((item_id, number) for item_id, _, number in found)
+        self._headed.update(heads)
+        for item_id, digest, signature, term_keys in heads.values():
+            self._heads[item_id] = (digest, signature, term_keys)
+
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, int]]:
+        wanted = [self._numbers[item_id] for item_id in item_ids if item_id in self._numbers]
+        if any(number not in self._headed for number in wanted):
+            missing = [number for number in self._numbers.values() if number not in self._headed]
+            heads = self.index.heads_by_number(missing)
+            self._headed.update(missing)
+            self._keep([], heads)
+        return {item_id: self._heads[item_id] for item_id in item_ids if item_id in self._heads}
+
+    def records(self, item_ids: Sequence[str]) -> list[IndexRecord | None]:
+        numbers = [self._numbers.get(item_id) for item_id in item_ids]
+        if all(number is not None for number in numbers):
+            return self.index.records_by_number([number or 0 for number in numbers])
+        return self.index.get_many(item_ids)
+
+
 class _Before:
-    """The index as it stood when record `number` arrived: only records numbered below it.
+    """The index as it stood when one item of a take arrived: only records numbered below it.
 
     Judging reads candidates in the order `candidates` gave them, so `get` fetches the next
     few of them in one round trip instead of one trip each.
     """
 
-    def __init__(self, index: SharedIndex, number: int) -> None:
-        self.index = index
-        self.number = number
+    def __init__(self, take: _Take, position: int) -> None:
+        self.take = take
+        self.position = position
         self._order: list[str] = []
         self._fetched: dict[str, IndexRecord | None] = {}
 
@@ -62,15 +128,19 @@ class _Before:
         if item_id not in self._fetched:
             at = self._order.index(item_id) if item_id in self._order else len(self._order)
             batch = [*self._order[at : at + _PREFETCH], item_id][:_PREFETCH]
-            self._fetched.update(zip(batch, self.index.get_many(batch), strict=True))
+            self._fetched.update(zip(batch, self.take.records(batch), strict=True))
         return self._fetched[item_id]
 
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
     ) -> list[tuple[str, int]]:
-        found = self.index.candidates_many([keys], limit, max_key_items, before=[self.number])[0]
+        found = self.take.candidates(self.position, keys, limit, max_key_items)
         self._order = [item_id for item_id, _ in found]
         return found
+
+    def signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, int]]:
+        """Return (content hash, signature) by id, from the take's heads: no text is read."""
+        return self.take.signatures(item_ids)
 
 
 def consumer_name() -> str:
@@ -103,9 +173,13 @@ def scan_shared(
     is_read_whole = False
     while not is_read_whole:  # another pass when a dead scanner left items claimed, unqueued
         for _ in read(view):
-            if view.take_sent():
-                flags, _ = worker.work_once(block=False, may_wait=False)
+            # Judge about as many items as were just queued, while the workers sketch the next
+            # batch: reading and judging keep pace, and the workers are not left idle at the end.
+            owed = view.take_sent()
+            while owed > 0:
+                flags, handled = worker.work_once(block=False, may_wait=False)
                 yield from flags
+                owed = owed - handled if handled else 0
         is_read_whole = view.finish_pass()
     is_waiting = False
     while True:
@@ -121,7 +195,10 @@ class QueueingIndex(ClosesOnExit):
 
     Before the loop sketches an item it asks `get`, which here also claims the item for this
     scanner (SET NX with an expiry): two scanners reading one feed then split the sketching
-    instead of both doing it. An item another scanner claimed is skipped, and the source is
+    instead of both doing it. The loop hands its entries to `read_ahead` first, which claims
+    them a batch at a time (one round trip), so `get` answers from what that batch found, and
+    passes on the entries it did not get without their text (so no sketching is spent on them).
+    An item another scanner claimed is skipped, and the source is
     checkpointed only once every such item has been queued by its claimant; if a claim lapses
     with the item unqueued (its scanner died), the checkpoint is not written and `finish_pass`
     asks for another pass over the sources, which claims the item afresh.
@@ -133,9 +210,10 @@ class QueueingIndex(ClosesOnExit):
         self.scanner = scanner
         self._batch: list[tuple[IndexRecord, int]] = []
         self._numbers: dict[str, int] = {}
-        self._has_sent = False
+        self._sent = 0
         self._theirs: list[str] = []
         self._has_lapsed = False
+        self._claimed: dict[str, tuple[ClaimState, int]] = {}  # by read_ahead, for get
 
     def add(self, record: IndexRecord, flags: Sequence[Flag] = ()) -> bool:
         """Queue `record` (judged later, off the queue, so `flags` is empty); True."""
@@ -149,9 +227,30 @@ class QueueingIndex(ClosesOnExit):
         """Queue every record."""
         return [self.add(record, flags) for record, flags in entries]
 
+    @property
+    def pack_body(self) -> Callable[[str, tuple[str, ...]], bytes]:
+        """The shared store's body encoder, so sketching workers pack bodies ahead."""
+        return self.index.pack_body
+
+    def read_ahead(self, entries: Iterable[E]) -> Iterator[E]:
+        """Yield `entries`, claimed a batch at a time; those not ours come without their text."""
+        iterator = iter(entries)
+        while chunk := list(islice(iterator, self.settings.batch_size)):
+            ids = list(dict.fromkeys(entry.id for entry in chunk if isinstance(entry, Document)))
+            states = self.index.claim_many(ids, self.scanner, self.settings.claim_idle_s)
+            self._claimed.update(zip(ids, states, strict=True))
+            for entry in chunk:
+                if isinstance(entry, Document) and self._claimed[entry.id][0] != "ours":
+                    yield cast(E, replace(entry, text=""))  # skipped by `get`: nothing to sketch
+                else:
+                    yield entry
+
     def get(self, item_id: str) -> IndexRecord | None:
         """Claim the item: None when it is this scanner's to read, else a placeholder to skip it."""
-        state, number = self.index.claim(item_id, self.scanner, self.settings.claim_idle_s)
+        claimed = self._claimed.pop(item_id, None)
+        if claimed is None:
+            claimed = self.index.claim(item_id, self.scanner, self.settings.claim_idle_s)
+        state, number = claimed
         if state == "ours":
             self._numbers[item_id] = number
             return None
@@ -207,13 +306,13 @@ class QueueingIndex(ClosesOnExit):
         """Claim and queue the batch in one round trip."""
         if self._batch:
             self.index.enqueue_many(self._batch)
+            self._sent += len(self._batch)
             self._batch = []
-            self._has_sent = True
 
-    def take_sent(self) -> bool:
-        """Tell whether a batch went out since the last call."""
-        has_sent, self._has_sent = self._has_sent, False
-        return has_sent
+    def take_sent(self) -> int:
+        """Tell how many records went out since the last call."""
+        sent, self._sent = self._sent, 0
+        return sent
 
     def close(self) -> None:
         """Send what is left; the shared index stays open."""
@@ -252,12 +351,18 @@ class _Worker:
         records = self.index.records_by_number([entry.number for entry in entries])
         # Readiness only grows with the number: the last entry ready means every entry is.
         is_all_ready = self.index.is_ready(entries[-1].number)
-        judged = []
+        ready: list[tuple[QueueEntry, IndexRecord | None]] = []
         for entry, record in zip(entries, records, strict=True):
             if not is_all_ready and not self._is_ready(entry.number, may_wait):
                 break
-            flags = () if record is None else tuple(self.judge(record, _Before(self.index, entry.number)))
-            judged.append((entry, flags))
+            ready.append((entry, record))
+        present = [(entry.number, record) for entry, record in ready if record is not None]
+        take = _Take(self.index, present)
+        views = iter(_Before(take, position) for position in range(len(present)))
+        judged = [
+            (entry, () if record is None else tuple(self.judge(record, next(views))))
+            for entry, record in ready
+        ]
         kept: list[Flag] = []
         for _, flags in self.index.commit_many(self.settings.group, judged):
             kept.extend(flags)

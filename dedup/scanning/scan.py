@@ -9,7 +9,7 @@ from pathlib import Path
 
 from dedup.errors import DedupError, FetchError
 from dedup.index.base import BodyPacker, IndexRecord, IndexStore, scan_writer
-from dedup.index.shared import CandidateView, SharedIndex
+from dedup.index.shared import CandidateView, QueueView, SharedIndex
 from dedup.model import Flag, ScanSummary
 from dedup.profile.cache import ProfileCache
 from dedup.scanning.candidates import Sketch
@@ -145,6 +145,8 @@ def scan_entries(
     sketches = sketcher or Sketcher(options.candidates)
     comparer = comparer or Comparer(options.settings)
     pack = index.pack_body if isinstance(index, BodyPacker) else None
+    if isinstance(index, QueueView):  # shared: claim a batch of entries before sketching any
+        entries = index.read_ahead(entries)
     for entry, sketch in sketches.pair(entries, _entry_text, options.batch_size, pack):
         if isinstance(entry, DedupError):
             yield ScanStep(source=source, item_id=None, is_new=False, error=entry), ()
@@ -324,13 +326,15 @@ def _scan_shared(
     instead of judging it; each item is judged when it comes off the queue, against the items
     queued before it, so any number of scanners keep the flags a lone one would.
     """
-    # Reading only queues items, so there is nothing to gain from holding them in a batch.
-    reading = replace(options, batch_size=1)
+    # Reading queues items a batch at a time: claimed in one round trip, sketched ahead by the
+    # workers, registered and queued in one more (dedup.scanning.distributed.QueueingIndex).
+    reading = replace(options, batch_size=options.queue.batch_size)
     profiles = ProfileCache(options.settings)
+    sketcher = Sketcher(options.candidates, options.workers)
 
     def read(view: IndexStore) -> Iterator[None]:
         for source in sources:
-            for step, _ in _read_and_scan(source, view, reading):
+            for step, _ in _read_and_scan(source, view, reading, sketcher):
                 report(step)
                 yield None
 
@@ -345,8 +349,9 @@ def _scan_shared(
         return flags
 
     consumer = consumer_name()  # one name in the consumer group for every round of --watch
-    while True:
-        yield from scan_shared(index, read, judge, options.queue, consumer)
-        if options.watch_interval_s is None:
-            return
-        time.sleep(options.watch_interval_s)
+    with sketcher:
+        while True:
+            yield from scan_shared(index, read, judge, options.queue, consumer)
+            if options.watch_interval_s is None:
+                return
+            time.sleep(options.watch_interval_s)

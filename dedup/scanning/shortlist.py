@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard, cast
 
 from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
-from dedup.index.keys import hash_keys, unpack_key_hashes
-from dedup.index.shared import CandidateView
+from dedup.index.keys import hash_keys, term_key_total, unpack_key_hashes
+from dedup.index.shared import CandidateView, QueueView
 from dedup.model import Document, Flag
 from dedup.scanning.candidates import Sketch, is_close, sketch_cosines, term_key_count
 from dedup.scanning.flagging import Comparer, PendingFlags
@@ -140,7 +140,12 @@ def judge_document(
 def shortlist(
     sketch: Sketch, index: CandidateView, options: ScanOptions, batch: PendingBatch | None = None
 ) -> list[IndexRecord]:
-    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch."""
+    """Indexed (or batched) items worth a full compare: enough shared keys, then a close sketch.
+
+    None for an item a shared scan queues: it is judged when it comes off the queue.
+    """
+    if _type_has(type(index), QueueView):
+        return []
     stage = options.candidates
     floor = min(stage.min_shared_keys, len(sketch.keys))
     # The `limit` items sharing most keys, from the index and the batch, are the only ones fetched.
@@ -159,25 +164,26 @@ def shortlist(
             records[item_id] = index.get(item_id)
         return records[item_id]
 
-    # (shared keys, id, content hash, signature) of each candidate still indexed.
-    matches: list[tuple[int, str, str, bytes]] = []
+    # (shared keys, id, content hash, signature, term keys or -1) of each candidate still indexed.
+    matches: list[tuple[int, str, str, bytes, int]] = []
     for shared, item_id, in_batch in top:
         if in_batch is not None:
             records[item_id] = in_batch
-            matches.append((shared, item_id, in_batch.content_hash, in_batch.signature))
+            terms = term_key_total(in_batch.keys)
+            matches.append((shared, item_id, in_batch.content_hash, in_batch.signature, terms))
         elif item_id in signatures:
             matches.append((shared, item_id, *signatures[item_id]))
     key_count = term_key_count(sketch.keys)
     # An exact copy outranks everything; the rest are ranked by sketch cosine.
-    scored = [(2.0, item_id) for _, item_id, digest, _ in matches if digest == sketch.content_hash]
+    scored = [(2.0, item_id) for _, item_id, digest, _, _ in matches if digest == sketch.content_hash]
     sketched = [
-        (shared, item_id, vector)
-        for shared, item_id, digest, vector in matches
+        (shared, item_id, vector, terms)
+        for shared, item_id, digest, vector, terms in matches
         if digest != sketch.content_hash
     ]
-    cosines = sketch_cosines(sketch.vector, [vector for _, _, vector in sketched])
-    for (shared, item_id, _), similarity in zip(sketched, cosines, strict=True):
-        if _is_close(similarity, shared, key_count, item_id, record_of, stage):
+    cosines = sketch_cosines(sketch.vector, [vector for _, _, vector, _ in sketched])
+    for (shared, item_id, _, terms), similarity in zip(sketched, cosines, strict=True):
+        if _is_close(similarity, shared, key_count, terms, item_id, record_of, stage):
             scored.append((similarity, item_id))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     chosen = (record_of(item_id) for _, item_id in scored[: options.max_compares])
@@ -188,23 +194,28 @@ def _is_close(
     similarity: float,
     shared: int,
     key_count: int,
+    terms: int,
     item_id: str,
     record_of: Callable[[str], IndexRecord | None],
     stage: CandidateSettings,
 ) -> bool:
-    """Tell `is_close`'s answer, reading the candidate's keys only when the cosine leaves it open."""
+    """Tell `is_close`'s answer; the candidate's term keys (`terms`), when unknown (-1), are read."""
     if similarity >= stage.sure_cosine:
         return True
     if similarity < min(stage.min_cosine, stage.floor_cosine):
         return False
-    record = record_of(item_id)
-    return record is not None and is_close(similarity, shared, key_count, _term_keys(record), stage)
+    if terms < 0:
+        record = record_of(item_id)
+        if record is None:
+            return False
+        terms = term_key_total(record.keys)
+    return is_close(similarity, shared, key_count, terms, stage)
 
 
 def _signatures(
     index: CandidateView, item_ids: list[str], records: dict[str, IndexRecord | None]
-) -> dict[str, tuple[str, bytes]]:
-    """Return (content hash, signature) by id; from whole records (kept in `records`) if no lighter way."""
+) -> dict[str, tuple[str, bytes, int]]:
+    """Return (content hash, signature, term keys) by id; from whole records (kept) if no lighter way."""
     if not item_ids:
         return {}
     if _type_has(type(index), SignatureLookup):
@@ -213,7 +224,7 @@ def _signatures(
     for item_id in item_ids:
         record = records[item_id] = index.get(item_id)
         if record is not None:
-            found[item_id] = (record.content_hash, record.signature)
+            found[item_id] = (record.content_hash, record.signature, term_key_total(record.keys))
     return found
 
 
@@ -232,20 +243,11 @@ def _sharing_most_keys(
     items found are those of one index holding both: whichever items a batch still holds (its
     commits wait for compares to finish) changes nothing. Other stores bound each side alone.
     """
-    hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
     if _searches_by_share(index):
-        if max_key_items is not None:
-            in_batch = batch.holders(hashed) if batch is not None else [0] * len(hashed)
-            in_index = index.key_holders(hashed)
-            hashed = [
-                key
-                for key, here, there in zip(hashed, in_index, in_batch, strict=True)
-                if here + there <= max_key_items
-            ]
-        found: list[tuple[int, str | IndexRecord]] = [
-            (shared, item_id)
-            for item_id, shared in index.candidates_sharing(sketch.keys, limit, min_shared, None, hashed)
-        ]
+        hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
+        in_batch = batch.holders(hashed) if batch is not None else [0] * len(hashed)
+        sharing, hashed = index.candidates_within(hashed, in_batch, limit, min_shared, max_key_items)
+        found: list[tuple[int, str | IndexRecord]] = [(shared, item_id) for item_id, shared in sharing]
         bound = None
     else:
         found = [
@@ -254,6 +256,9 @@ def _sharing_most_keys(
             if shared >= min_shared
         ]
         bound = max_key_items
+        if batch is None:
+            return found
+        hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
     if batch is not None:
         found.extend(batch.matches(hashed, min_shared, limit, bound))
     return found
@@ -274,10 +279,3 @@ def _type_has(kind: type, capability: type) -> bool:
     # isinstance against a runtime Protocol inspects every member on every call; a type's answer
     # does not change.
     return issubclass(kind, capability)
-
-
-def _term_keys(record: IndexRecord) -> int:
-    # Records made by dedup.scanning.candidates hold their content-hash key first, then term keys.
-    if record.keys and record.keys[0].startswith("h:"):
-        return len(record.keys) - 1
-    return term_key_count(record.keys)

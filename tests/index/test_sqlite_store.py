@@ -138,8 +138,13 @@ def test_signatures_are_those_of_the_indexed_records_and_skip_unknown_ids(tmp_pa
         assert isinstance(store, SqliteStore)
         store.add(IndexRecord("a", "hash-a", "text a", None, None, None, ("t:x",), b"sig-a"))
         store.add(IndexRecord("b", "hash-b", "text b", None, None, None, ("t:y",), b"sig-b"))
-        assert store.signatures(["b", "missing", "a"]) == {
-            "a": ("hash-a", b"sig-a"),
-            "b": ("hash-b", b"sig-b"),
+        store.add(
+            IndexRecord("c", "hash-c", "text c", None, None, None, ("h:hash-c", "t:x", "t:y"), b"sig-c")
+        )
+        # Term keys are counted from the key hashes when the content-hash key is among them.
+        assert store.signatures(["b", "missing", "a", "c"]) == {
+            "a": ("hash-a", b"sig-a", -1),
+            "b": ("hash-b", b"sig-b", -1),
+            "c": ("hash-c", b"sig-c", 2),
         }
         assert store.signatures([]) == {}
