@@ -1,10 +1,13 @@
 """Cost of the fact diff against compare alone, on the same two articles in the same process.
 
-    python benchmarks/bench_diff.py [--size WORDS] [--runs N] [--corpus DIR]
+    python benchmarks/bench_diff.py [--size WORDS] [--runs N] [--long WORDS] [--corpus DIR]
 
 The articles are built from the bundled pairs (see `_articles`), --size words each. Prints medians
 of --runs runs after one warm-up, and the ratio the issue bounds: diff_facts on two documents /
-compare alone (compare minus its fact-diff step). With
+compare alone (compare minus its fact-diff step). With --long
+(say 50000 words, about 300 KB a side) it also times one run of each on two articles that long, where
+a diff that scans every name, token or change per fact grows with the square of the length: the
+ratio there should stay near the short one. With
 --corpus (a score.py corpus such as ../shared/corpora/rewrites) it also prints the per-type
 precision, recall and F1 of diff_facts on the labelled derived pairs, original first.
 """
@@ -142,6 +145,7 @@ def main() -> None:
     )
     parser.add_argument("--size", type=int, default=800, help="words per article (default 800)")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--long", type=int, default=0, help="also time one run at this many words")
     parser.add_argument("--corpus", type=Path, help="score.py corpus for quality figures")
     args = parser.parse_args()
 
@@ -168,8 +172,28 @@ def main() -> None:
     print(f"{'diff_facts(profiles), inside compare':38s} {diff_profiles * 1e3:10.2f}")
     print(f"ratio diff_facts(documents) / compare alone: {diff_documents / compare_alone:.2f}x (bound 3x)")
     print(f"ratio compare with diff / compare alone:     {compare_full / compare_alone:.2f}x")
+    if args.long:
+        _long(args.long)
     if args.corpus is not None:
         _quality(args.corpus)
+
+
+def _long(words: int) -> None:
+    """One timed run of compare and diff_facts on two long articles, as a ratio like the short one."""
+    a, b = _articles(words)
+    start = time.perf_counter()
+    result = compare(a, b)
+    compare_full = time.perf_counter() - start
+    start = time.perf_counter()
+    diff_facts(a, b)
+    diff_documents = time.perf_counter() - start
+    # compare's own diff step takes profiles; diff_facts on documents is close enough to subtract.
+    compare_alone = compare_full - (diff_documents if result.fact_diff is not None else 0.0)
+    size = f"{len(a.text.split())} + {len(b.text.split())} words ({len(a.text) // 1000} KB)"
+    print(f"long input: {size}, one run")
+    print(f"{'compare (with its fact-diff step)':38s} {compare_full * 1e3:10.2f}")
+    print(f"{'diff_facts(documents)':38s} {diff_documents * 1e3:10.2f}")
+    print(f"ratio diff_facts(documents) / compare alone: {diff_documents / compare_alone:.2f}x")
 
 
 if __name__ == "__main__":
