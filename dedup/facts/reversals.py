@@ -94,8 +94,9 @@ def _speaker_change(before: Side, words: _Words, i: int, j: int) -> FactChange |
     new = [f for f in after.of_kind(j, FactKind.ATTRIBUTION, FactKind.QUOTE) if _is_named(_speaker(f))]
     if not old or not new:
         return None
-    old_names = {_speaker(f) for f in old} - {""}
-    new_names = {_speaker(f) for f in new} - {""}
+    # In order of mention (dicts, not sets), so the pair reported never depends on the hash seed.
+    old_names = [name for name in dict.fromkeys(_speaker(f) for f in old) if name]
+    new_names = [name for name in dict.fromkeys(_speaker(f) for f in new) if name]
     source_text = before.text[before.units[i].span.start : before.units[i].span.end].lower()
     derivative_text = words.lowered
     # A speaker is swapped when the derivative never names them again, not merely in this sentence.
