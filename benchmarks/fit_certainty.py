@@ -106,7 +106,7 @@ from scipy.stats import spearmanr
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.metrics import f1_score, roc_auc_score
 
-from dedup.facts import claim_strength
+from dedup.facts import claim_markers, claim_strength
 
 FOLDS = 5
 MAX_COUNT = 1  # a group counts once per sentence: counts of 2-3 did no better on any check
@@ -362,10 +362,10 @@ def predictor(model: Fitted, features: Features) -> Callable[[Sequence[str]], np
 def word_list(features: Features) -> Callable[[Sequence[str]], npt.NDArray[np.float64]]:
     """The unfitted baseline: +1 per booster group present, -1 per hedge, modal or vague-figure group."""
     classes = {
-        claim_strength.HEDGE,
-        claim_strength.MODAL,
-        claim_strength.BOOSTER,
-        claim_strength.VAGUE_FIGURE,
+        claim_markers.HEDGE,
+        claim_markers.MODAL,
+        claim_markers.BOOSTER,
+        claim_markers.VAGUE_FIGURE,
     }
     signs = np.array(
         [g.direction if g.marker_class in classes else 0 for g in claim_strength.MARKER_GROUPS], float

@@ -32,6 +32,12 @@ class DiffSettings:
     pair_slack: float = 0.1  # ... or one carries this much less (a clause added or dropped)
     carved_min_share: float = 0.7  # a derivative sentence carved out of one original sentence
     close_pair_min_share: float = 0.75  # a light edit of one sentence: polarity flips count here
+    # Softened/hardened also from the learned claim-strength scorer (dedup.facts.claim_strength) where
+    # no word-list rule fired; its thresholds were fitted on InSciOut, not news. Off: on rewrites +
+    # rewrites-wide (benchmarks/eval_diff.py) it raised recall (softened 0.38 -> 0.45, hardened
+    # 0.46 -> 0.59) but cut precision (0.54 -> 0.20, 0.56 -> 0.33), F1 0.45/0.50 -> 0.28/0.42; with
+    # twice the thresholds F1 0.38/0.47. Kept as an option for the next fit.
+    use_learned_certainty: bool = False
 
 
 DEFAULT_DIFF_SETTINGS = DiffSettings()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dedup.facts import fact_words, lexicons
+from dedup.facts import claim_markers, claim_strength, fact_words, lexicons
 from dedup.facts.alignment import Coverage, Unit, project
 from dedup.facts.rules import Side, extend_marker, make_change, pairs, with_auxiliary
 from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
@@ -31,8 +31,14 @@ def certainty(before: Side, after: Side, coverage: Coverage, settings: DiffSetti
     changes = []
     for i, j in pairs(before, after, coverage, settings):
         found = _certainty_changes(before, after, before.units[i], after.units[j])
-        lost = None if found else _superlative_lost(before, after, before.units[i], after.units[j])
-        changes.extend(found if lost is None else [lost])
+        if found:
+            changes.extend(found)
+            continue
+        other = _superlative_lost(before, after, before.units[i], after.units[j])
+        if other is None and settings.use_learned_certainty:
+            other = _learned_change(before, after, before.units[i], after.units[j])
+        if other is not None:
+            changes.append(other)
     for j, (i, share) in enumerate(coverage.derivative_best):
         if i >= 0 and share >= settings.carved_min_share:
             change = _unattributed(before, after, before.units[i], after.units[j])
@@ -103,6 +109,54 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
             )
         )
     return changes
+
+
+# Marker classes that lower certainty when gained (softening) or raise it when lost (hardening).
+_LOWERING = frozenset(
+    {claim_markers.HEDGE, claim_markers.MODAL, claim_markers.ATTRIBUTION, claim_markers.VAGUE_FIGURE}
+)
+
+
+def _learned_change(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
+    """A claim the learned scorer finds said less or more certainly, on the markers that differ.
+
+    The scorer (dedup.facts.claim_strength) and its thresholds on the score difference were fitted on
+    science sentences and the InSciOut training pairs, none of them news: every news writer is unseen.
+    A change is reported only where a marker differs, so the span is on the words that carry it.
+    """
+    old_text, new_text = source.span.slice(before.text), target.span.slice(after.text)
+    direction = claim_strength.change_direction(old_text, new_text)
+    if direction == 0:
+        return None
+    old_markers = claim_strength.certainty_markers(old_text)
+    new_markers = claim_strength.certainty_markers(new_text)
+    old_words = {old_text[start:end].lower() for start, end, _ in old_markers}
+    new_words = {new_text[start:end].lower() for start, end, _ in new_markers}
+    if direction < 0:  # softened: a lowering marker gained
+        gained = [
+            m for m in new_markers if m[2] in _LOWERING and new_text[m[0] : m[1]].lower() not in old_words
+        ]
+        if not gained:
+            return None
+        start, end, _ = gained[0]
+        derivative = extend_marker(
+            after.text, Span(target.span.start + start, target.span.start + end), target.span
+        )
+        original = project(target, source, derivative, before.text)
+        return make_change(
+            ChangeKind.SOFTENED, "the claim is said less certainly", original, derivative, before, after
+        )
+    lost = [m for m in old_markers if m[2] in _LOWERING and old_text[m[0] : m[1]].lower() not in new_words]
+    if not lost:
+        return None
+    start, end, _ = lost[0]
+    original = extend_marker(
+        before.text, Span(source.span.start + start, source.span.start + end), source.span
+    )
+    derivative = project(source, target, original, after.text)
+    return make_change(
+        ChangeKind.HARDENED, "the claim is said more certainly", original, derivative, before, after
+    )
 
 
 def _superlative_lost(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
