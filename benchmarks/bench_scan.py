@@ -50,10 +50,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from datasketch import MinHash
-from scan_stream import WORD, Item, load_bbc, read_stream, stream_path, write_stream
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scan_baselines import brute_force, shingle_jaccard
+from scan_stream import Item, load_bbc, read_stream, stream_path, write_stream
 
 from dedup.index.base import SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
@@ -64,7 +62,6 @@ from dedup.scanning.scan import ScanTally, scan_entries
 from dedup.scanning.shortlist import shortlist
 from dedup.scanning.sketcher import Sketcher
 from dedup.settings import ScanOptions
-from dedup.text.normalize import normalize_word
 
 _TOP_K = 10
 _CHUNK = 1000
@@ -86,6 +83,16 @@ print(time.perf_counter() - imported, int(status["VmHWM"].split()[0]) / 1024, le
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_parts_mb() -> tuple[float, float]:
+    """Return this process's resident memory now: (anonymous, file-backed) MB.
+
+    File-backed pages are the memory-mapped postings segments (and libraries): the kernel drops
+    them at will, where anonymous memory is the process's own.
+    """
+    status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
+    return int(status["RssAnon"].split()[0]) / 1024, int(status["RssFile"].split()[0]) / 1024
 
 
 class Tracker:
@@ -156,11 +163,14 @@ def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: in
                 tail_start = (time.perf_counter(), time.process_time(), lookup_s[0], lookup_s[1])
             if tally.read % 10_000 == 0:
                 so_far = time.perf_counter() - wall - lookup_s[0]
-                rss = f"RSS {peak_rss_mb():.0f} MB, load {os.getloadavg()[0]:.1f}"
+                anon, mapped = rss_parts_mb()
+                rss = f"peak RSS {peak_rss_mb():.0f} MB (now {anon:.0f} anon + {mapped:.0f} file)"
+                rss += f", load {os.getloadavg()[0]:.1f}"
                 print(
                     f"  ... {tally.read} items, {tally.read / so_far:.0f} docs/s so far, {rss}",
                     file=sys.stderr,
                 )
+    anon, mapped = rss_parts_mb()
     store.close()
     end_wall, end_cpu = time.perf_counter(), time.process_time()
     assert tail_start is not None
@@ -170,6 +180,8 @@ def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: in
         "tail_wall_s": end_wall - tail_start[0] - (lookup_s[0] - tail_start[2]),
         "tail_cpu_s": end_cpu - tail_start[1] - (lookup_s[1] - tail_start[3]),
         "tail": size - tail_from,
+        "anon_mb": anon,
+        "file_mb": mapped,
     }
     return scan_figures(timings, path, tracker, tally)
 
@@ -241,51 +253,6 @@ def scan_figures(timings: dict[str, float], path: Path, tracker: Tracker, tally:
         "tracker": tracker,
         "summary": tally.summary(),
     }
-
-
-def brute_force(
-    source: Path, derivatives: list[tuple[int, int, str]]
-) -> tuple[dict[int, bool], float, float]:
-    """Rank every earlier item by TF-IDF cosine for each derivative; True where its source is top 10.
-
-    The texts stream from the file into the vectorizer; derivatives are scored a few at a time
-    against the transposed matrix, so a query costs the postings of its own terms, not a pass
-    over every item.
-    """
-    started = time.perf_counter()
-    texts = (item.document.text for item in read_stream(source))
-    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
-    matrix = vectorizer.fit_transform(texts).tocsr()
-    fit_s = time.perf_counter() - started
-    transposed = matrix.T.tocsr()
-    found: dict[int, bool] = {}
-    started = time.perf_counter()
-    for start in range(0, len(derivatives), _QUERY_BATCH):
-        batch = derivatives[start : start + _QUERY_BATCH]
-        scores = (matrix[[position for position, _, _ in batch]] @ transposed).toarray()
-        for row, (position, source_number, _) in zip(scores, batch, strict=True):
-            earlier = row[:position]
-            top = np.argpartition(-earlier, min(_TOP_K, len(earlier) - 1))[:_TOP_K]
-            found[position] = source_number in set(top.tolist())
-    query_s = (time.perf_counter() - started) / max(1, len(derivatives))
-    return found, fit_s, query_s
-
-
-def shingle_jaccard(source: Path, derivatives: list[tuple[int, int, str]]) -> dict[int, float]:
-    wanted = {position for position, _, _ in derivatives}
-    texts = {p: item.document.text for p, item in enumerate(read_stream(source)) if p in wanted}
-    articles = load_bbc()
-    result = {}
-    for position, source_number, _ in derivatives:
-        signatures = []
-        for text in (texts[position], articles[source_number]["text"]):
-            words = [normalize_word(w) for w in WORD.findall(text)]
-            shingles = {" ".join(words[i : i + 5]).encode() for i in range(max(1, len(words) - 4))}
-            minhash = MinHash(num_perm=128, seed=1)
-            minhash.update_batch(list(shingles))
-            signatures.append(minhash)
-        result[position] = signatures[0].jaccard(signatures[1])
-    return result
 
 
 def main() -> None:
@@ -380,6 +347,9 @@ def report(
         f" ({per_item:.0f} bytes/item, {segments} segments) |"
     )
     print(f"| peak RSS after scan | {result['rss_mb']:.0f} MB |")
+    if "anon_mb" in result:
+        parts = f"{result['anon_mb']:.0f} MB anonymous + {result['file_mb']:.0f} MB file-backed"
+        print(f"| resident at the end of the scan | {parts} |")
     print(f"| open the index and answer a lookup (new process) | {result['open_s']:.2f} s |")
     print(f"| peak RSS of that process | {result['open_rss_mb']:.0f} MB |")
     print(f"| scan ms per item (wall, all stages) | {item_ms:.2f} |")

@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import logging
 import os
-import re
-import secrets
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from dedup.errors import IndexCorruptError, IndexStoreError
+from dedup.errors import IndexCorruptError, IndexStoreError, IndexUnavailableError
 from dedup.index.sqlite_connection import Database
+from dedup.index.sqlite_files import SegmentFile, disk_errors, folder_of, new_name, sweep
 from dedup.index.sqlite_merge import merge
 from dedup.index.sqlite_postings import Postings, PostingsBuffer
-from dedup.index.sqlite_segments import Segment, SegmentError, SegmentInfo, has_magic, write_segment
-from dedup.index.sqlite_segments import finish as finish_file
+from dedup.index.sqlite_segments import Segment, SegmentError, SegmentInfo, write_segment
 from dedup.settings import SqliteIndexSettings
 
 SEGMENTS_SCHEMA = (
@@ -40,13 +38,6 @@ SEGMENTS_SCHEMA = (
 EXPIRED_THROUGH = "expired_through"  # meta: items numbered up to here have expired
 _RELOAD_TRIES = 3
 _log = logging.getLogger(__name__)
-# Segment names, and the names of files in flight (".<pid>.tmp" after the name).
-_OURS = re.compile(r"\d{12}-\d{12}-[0-9a-f]{8}\.seg(?:\.(?P<pid>\d+)\.tmp)?")
-
-
-def folder_of(index_path: Path) -> Path:
-    """Return the folder beside the index that holds its postings segments."""
-    return index_path.with_name(index_path.name + "-postings")
 
 
 @dataclass
@@ -109,7 +100,8 @@ class Catalog:
                 break
             if attempt == _RELOAD_TRIES - 1:
                 # Still listed after a reread, so not merged away meanwhile: missing or damaged.
-                self._repair(broken)
+                with disk_errors(self.folder):
+                    self._repair(broken)
                 self._load()
                 return
         through = max([floor, *(segment.last_seq for segment in self._segments)])
@@ -180,27 +172,47 @@ class Catalog:
         self.merge_step(8 * sum(len(hashed) // 8 for _, hashed in items))
 
     def flush(self) -> None:
-        """Write the buffer as a segment and list it, in one write transaction."""
+        """Write the buffer as a segment and list it, in one write transaction.
+
+        Raises:
+            IndexUnavailableError: the segment file cannot be written (disk full, read-only).
+        """
+        with disk_errors(self.folder):
+            self._flush()
+
+    def _flush(self) -> None:
         buffer = self._buffer
         if buffer is None or buffer.items == 0:
             return
         self.folder.mkdir(exist_ok=True)
         keys, ends, seqs = buffer.grouped()
         first, last = buffer.through + 1, buffer.last_seq
-        info = SegmentInfo(_new_name(first, last), first, last, len(seqs))
+        info = SegmentInfo(new_name(first, last), first, last, len(seqs))
         with self.db.write():
             if not self._is_current():
                 self._buffer = None  # another connection wrote segments: read them first
                 return
-            with _SegmentFile(self.folder / info.name) as file:
+            with SegmentFile(self.folder / info.name) as file:
                 write_segment(file, info.first_seq, info.last_seq, keys, ends, seqs)
             self._list(add=[info], drop=[])
-            self._sweep({segment.info.name for segment in self._segments} | {info.name})
+            sweep(self.folder, {segment.info.name for segment in self._segments} | {info.name})
         self._segments.append(Segment(self.folder / info.name, info))
         self._buffer = PostingsBuffer(info.last_seq)
 
     def merge_step(self, postings: int = 0) -> None:
-        """Start a merge if segments pile up, and write at least one chunk (or `postings`) of it."""
+        """Start a merge if segments pile up, and write at least one chunk (or `postings`) of it.
+
+        A merge that cannot write its file is abandoned (and tried again later): the segments it
+        would have replaced serve meanwhile.
+        """
+        try:
+            with disk_errors(self.folder):
+                self._merge_step(postings)
+        except IndexUnavailableError as exc:
+            _log.warning("%s", exc)
+            self._abandon_merge()
+
+    def _merge_step(self, postings: int) -> None:
         done = 0
         while True:
             if self._merge is None:
@@ -220,7 +232,7 @@ class Catalog:
 
     def _start_merge(self, inputs: list[Segment]) -> _Merge:
         self.folder.mkdir(exist_ok=True)
-        name = _new_name(inputs[0].first_seq, inputs[-1].last_seq)
+        name = new_name(inputs[0].first_seq, inputs[-1].last_seq)
         temporary = self.folder / f"{name}.{os.getpid()}.tmp"
         file = temporary.open("w+b")
         steps = merge(inputs, file, self._floor, self.settings.merge_chunk_postings)
@@ -275,16 +287,19 @@ class Catalog:
                 self.flush()
         except IndexStoreError as exc:  # locked or read-only: the rows still hold everything
             _log.warning("%s: postings not written out on close (%s)", self.db.path, exc)
-        if self._merge is not None:
-            self._merge.steps.close()
-            self._merge.file.close()
-            self._merge.temporary.unlink(missing_ok=True)
-            self._merge = None
+        self._abandon_merge()
         for segment in self._segments:
             segment.close()
         self._segments = []
 
     # -- plumbing ------------------------------------------------------------------------------
+
+    def _abandon_merge(self) -> None:
+        if self._merge is not None:
+            self._merge.steps.close()
+            self._merge.file.close()
+            self._merge.temporary.unlink(missing_ok=True)
+            self._merge = None
 
     def _is_current(self) -> bool:
         """Tell (in a write transaction) whether the list and floor are still the ones we hold."""
@@ -314,61 +329,16 @@ class Catalog:
                 buffer.add_items((int(seq), bytes(hashed)) for seq, hashed in rows)
                 keys, ends, seqs = buffer.grouped()
                 made = SegmentInfo(
-                    _new_name(info.first_seq, info.last_seq), info.first_seq, info.last_seq, len(seqs)
+                    new_name(info.first_seq, info.last_seq), info.first_seq, info.last_seq, len(seqs)
                 )
-                with _SegmentFile(self.folder / made.name) as file:
+                with SegmentFile(self.folder / made.name) as file:
                     write_segment(file, made.first_seq, made.last_seq, keys, ends, seqs)
                 self._list(add=[made], drop=[info])
         self._unlink([info.name for info in broken])
 
-    def _sweep(self, listed: set[str]) -> None:
-        """Delete what dead writers left (in a write transaction, so no live one is mid-change).
-
-        Only files named as this module names them: a segment nobody lists (and which opens with
-        a segment's magic), or a file in flight whose process is gone (maybe still empty).
-        """
-        for entry in os.scandir(self.folder):
-            named = _OURS.fullmatch(entry.name)
-            if named is None:
-                continue
-            pid = named.group("pid")
-            if pid is None:
-                is_left = entry.name not in listed and has_magic(Path(entry.path))
-            else:
-                is_left = not _is_alive(int(pid))
-            if is_left:
-                Path(entry.path).unlink(missing_ok=True)
-
     def _unlink(self, names: Sequence[str]) -> None:
         for name in names:
             (self.folder / name).unlink(missing_ok=True)
-
-
-class _SegmentFile:
-    """A segment file written under a temporary name, fsynced, then renamed into place."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-
-    def __enter__(self) -> BinaryIO:
-        self.file = self.temporary.open("wb")
-        return self.file
-
-    def __exit__(self, exc_type: object, exc: object, traceback: object) -> None:
-        try:
-            if exc_type is None:
-                finish_file(self.file)
-        finally:
-            self.file.close()
-        if exc_type is None:
-            os.replace(self.temporary, self.path)
-        else:
-            self.temporary.unlink(missing_ok=True)
-
-
-def _new_name(first_seq: int, last_seq: int) -> str:
-    return f"{first_seq:012d}-{last_seq:012d}-{secrets.token_hex(4)}.seg"
 
 
 def _run_to_merge(sizes: Sequence[int], ratio: float) -> int | None:
@@ -381,15 +351,3 @@ def _run_to_merge(sizes: Sequence[int], ratio: float) -> int | None:
         start -= 1
         run += sizes[start]
     return start if start < len(sizes) - 1 else None
-
-
-def _is_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

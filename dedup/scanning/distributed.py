@@ -2,9 +2,10 @@
 
 How the work is split (all of it Redis's own machinery, no home-made locks):
 
-1. Claim. A scanner about to sketch an item it read claims it (Lua: SET NX with an expiry, and
-   the next number n from a counter), so two scanners reading one feed split the work and the
-   numbers follow the order items were read in. After sketching, one script (ENQUEUE in
+1. Claim. A scanner about to sketch the items it read claims them, a batch per round trip
+   (CLAIM_MANY: SET NX with an expiry, and the next number n from a counter, for each), so two
+   scanners reading one feed split the work and the numbers follow the order items were read
+   in. Its workers sketch the items it holds; then one script (ENQUEUE in
    dedup.index.redis_scripts) registers the record under n, unless its id is known, and XADDs n
    to the queue stream; that id check, not the claim, keeps an item queued once.
 2. Deal. Every scanner reads the stream in one consumer group (XREADGROUP ... ">"), so each entry
@@ -14,7 +15,10 @@ How the work is split (all of it Redis's own machinery, no home-made locks):
    lone scanner would have indexed when it reached that item; a scanner about to judge n first
    waits until every number below n is registered or its claim has lapsed (READY). So the flags
    do not depend on how many scanners ran or who judged what: their union equals a lone
-   scanner's flags.
+   scanner's flags. A scanner judges a take of entries together: one pipelined trip brings the
+   buckets of every item's keys, counted in numpy, and two more the ids (for ties) and heads
+   (content hash, sketch) of the records they rank highest; texts are read only to compare.
+   While reading, it judges about as many items as it queued, so its workers sketch meanwhile.
 4. Commit. The flags, the record's done bit and the XACK/XDEL of its entry are one Lua script
    (COMMIT). If a taken-over item was in fact finished by its first scanner, the done bit makes
    the second commit a no-op, so no flag is kept twice.
