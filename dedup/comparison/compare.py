@@ -37,7 +37,10 @@ def compare(
         # When the original cannot be told (a copy), the changes read from a to b.
         original, derivative = (second, first) if verdict.original == "b" else (first, second)
         fact_diff = diff_facts(original, derivative, settings.diff)
-    reasons = explain(first, second, scores, support_both_ways(first, second), verdict)
+    # Sentence-by-sentence support is read only where it explains a derivation: it would double the
+    # cost of the many unrelated pairs a scan compares.
+    support = support_both_ways(first, second) if verdict.is_derived else None
+    reasons = explain(first, second, scores, support, verdict)
     return Comparison(
         a=first.document,
         b=second.document,

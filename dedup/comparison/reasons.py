@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dedup.comparison.support import Support
+from dedup.comparison.support import Support, novel_specifics
 from dedup.model import Scores, Side, Verdict
 from dedup.profile.profile import Profile
 
@@ -15,18 +15,19 @@ _MIN_RESTATED_SENTENCES = 2
 
 
 def explain(
-    a: Profile, b: Profile, scores: Scores, support: tuple[Support, Support], verdict: Verdict
+    a: Profile, b: Profile, scores: Scores, support: tuple[Support, Support] | None, verdict: Verdict
 ) -> tuple[str, ...]:
     """Return up to MAX_REASONS sentences naming the evidence for (or against) derivation.
 
     Each reason is a count a reader can check in the two texts, strongest first. When the original
     is known, the reasons speak of the derivative ("b restates 11 of a's 13 sentences").
+    `support` (sentence by sentence, the costly part) is only needed for a derived pair.
     """
     original: Side = verdict.original or "a"
     first, second = (a, b) if original == "a" else (b, a)
     first_name, second_name = original, "b" if original == "a" else "a"
     # How the second text is supported by the first (support_both_ways is a in b, then b in a).
-    second_support = support[1] if original == "a" else support[0]
+    second_support = None if support is None else support[1] if original == "a" else support[0]
     weighed: list[tuple[float, str]] = []
     if scores.minhash_jaccard >= 0.9:
         weighed.append((3.0, f"the texts share {scores.minhash_jaccard:.0%} of their 5-word phrases"))
@@ -46,8 +47,8 @@ def explain(
                 f"{shared_facts} specific facts (names and numbers) shared{order}",
             )
         )
-    restated = round(second_support.sentence_support * _informative(second))
-    if restated >= _MIN_RESTATED_SENTENCES:
+    restated = 0 if second_support is None else round(second_support.sentence_support * _informative(second))
+    if second_support is not None and restated >= _MIN_RESTATED_SENTENCES:
         weighed.append(
             (
                 0.5 + second_support.sentence_support,
@@ -60,7 +61,7 @@ def explain(
         found = sum(word in first.content_terms for word in quoted) / len(quoted)
         if found >= 0.9:
             weighed.append((0.8, f"{second_name}'s quotations all appear in {first_name}"))
-    novel = second_support.novel_specifics
+    novel = novel_specifics(second, first)
     if novel >= 0.5 and not verdict.is_derived:
         weighed.append((0.7 + novel, f"{novel:.0%} of {second_name}'s specifics are not in {first_name}"))
     if scores.fresh_quotation_share > 0:

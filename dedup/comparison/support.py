@@ -43,6 +43,12 @@ def support_both_ways(a: Profile, b: Profile) -> tuple[Support, Support]:
     return _support(a, b, a_sentences, b_sentences), _support(b, a, b_sentences, a_sentences)
 
 
+def novel_specifics(text: Profile, other: Profile) -> float:
+    """Share of `text`'s specifics (names, numbers, rare words) that `other` lacks, smoothed."""
+    specifics = _specifics(text)
+    return len(specifics - _specifics(other)) / (len(specifics) + _SMOOTHING)
+
+
 def _specifics(profile: Profile) -> frozenset[str]:
     return profile.rare_terms | profile.names | profile.numbers
 
@@ -75,7 +81,7 @@ def _support(
         sentence_support=len(matched) / informative,
         ordered_support=chain / informative,
         support_run=1.0 - math.exp(-run / _RUN_SCALE),
-        novel_specifics=len(specifics - other_specifics) / (len(specifics) + _SMOOTHING),
+        novel_specifics=novel_specifics(derivative, original),
     )
 
 
