@@ -56,7 +56,7 @@ from scan_stream import Item, load_bbc, read_stream, stream_path, write_stream
 from dedup.index.base import SignatureSettings
 from dedup.index.sqlite_store import SqliteStore
 from dedup.model import Document
-from dedup.scanning.candidates import sketch_text
+from dedup.scanning.candidates import is_close, sketch_cosine, sketch_text, term_key_count
 from dedup.scanning.flagging import Comparer
 from dedup.scanning.scan import ScanTally, scan_entries
 from dedup.scanning.shortlist import shortlist
@@ -104,6 +104,7 @@ class Tracker:
         self.derivative_ids: dict[int, str] = {}
         self.hits: dict[int, tuple[bool, bool]] = {}
         self.flagged: set[str] = set()
+        self.misses: dict[int, str] = {}  # listed, not shortlisted: why
 
     def note(self, position: int, item: Item, bbc_count: int) -> None:
         """Remember what later figures need of one item read."""
@@ -121,11 +122,23 @@ class Tracker:
         in_list = any(item_id == source_id for item_id, _ in listed)
         in_shortlist = any(r.id == source_id for r in shortlist(sketch, store, options))
         self.hits[position] = (in_list, in_shortlist)
+        if in_list and not in_shortlist:
+            self.misses[position] = _why_missed(sketch, source_id, dict(listed)[source_id], store, options)
 
     def flags(self, flags: tuple[Any, ...]) -> None:
         """Remember the pairs flagged, either way round."""
         self.flagged.update(f"{f.item.id}<-{f.source.id}" for f in flags)
         self.flagged.update(f"{f.source.id}<-{f.item.id}" for f in flags)
+
+
+def _why_missed(sketch: Any, source_id: str, shared: int, store: SqliteStore, options: ScanOptions) -> str:
+    """Tell why a listed source was not shortlisted: its sketch check, or the compare cut."""
+    _, vector, terms = store.signatures([source_id])[source_id]
+    cosine = sketch_cosine(sketch.vector, vector)
+    share = shared / max(1, min(term_key_count(sketch.keys), terms))
+    if is_close(cosine, shared, term_key_count(sketch.keys), terms, options.candidates):
+        return f"cut by max_compares (cosine {cosine:.2f}, key share {share:.2f})"
+    return f"sketch check (cosine {cosine:.2f}, key share {share:.2f}, shared {shared})"
 
 
 def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: int) -> dict[str, Any]:
@@ -153,6 +166,8 @@ def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: in
 
     tail_from = int(size * 0.9)
     tail_start: tuple[float, float, float, float] | None = None
+    last_from = size - 10_000  # the last 10,000 items, whatever the size
+    last_start: tuple[float, float] | None = None
     wall, cpu = time.perf_counter(), time.process_time()
     comparer = Comparer(options.settings, 1 if workers > 1 else 0)
     with Sketcher(options.candidates, workers) as sketcher, comparer:
@@ -161,6 +176,8 @@ def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: in
             tracker.flags(flags)
             if tally.read == tail_from:
                 tail_start = (time.perf_counter(), time.process_time(), lookup_s[0], lookup_s[1])
+            if tally.read == last_from:
+                last_start = (time.perf_counter(), lookup_s[0])
             if tally.read % 10_000 == 0:
                 so_far = time.perf_counter() - wall - lookup_s[0]
                 anon, mapped = rss_parts_mb()
@@ -180,6 +197,7 @@ def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: in
         "tail_wall_s": end_wall - tail_start[0] - (lookup_s[0] - tail_start[2]),
         "tail_cpu_s": end_cpu - tail_start[1] - (lookup_s[1] - tail_start[3]),
         "tail": size - tail_from,
+        "last_10k_wall_s": end_wall - last_start[0] - (lookup_s[0] - last_start[1]) if last_start else 0.0,
         "anon_mb": anon,
         "file_mb": mapped,
     }
@@ -339,6 +357,9 @@ def report(
     tail_note = f"last {result['tail']} items, >= {size - result['tail']} indexed"
     tail_wall, tail_cpu = result["tail"] / result["tail_wall_s"], result["tail"] / result["tail_cpu_s"]
     print(f"| docs/s, {tail_note} (wall / per CPU s) | {tail_wall:.0f} / {tail_cpu:.0f} |")
+    if result.get("last_10k_wall_s") and result["tail"] != 10_000:
+        last = f"last 10000 items, >= {size - 10_000} indexed"
+        print(f"| docs/s, {last} (wall) | {10_000 / result['last_10k_wall_s']:.0f} |")
     print(f"| items compared / flagged | {summary.compared} / {summary.flagged} |")
     per_item = 1e6 * result["index_mb"] / size
     segments = result["segments"]
@@ -366,6 +387,13 @@ def report(
     print("|---|---|---|---|---|---|---|---|")
     for kind, n, *figures in rows:
         print(f"| {kind} | {n} | " + " | ".join(f"{figure:.3f}" for figure in figures) + " |")
+    chosen = {position for position, _, _ in derivatives}
+    misses = [(kind, tracker.misses[p]) for p, _, kind in derivatives if p in tracker.misses and p in chosen]
+    if misses:
+        print()
+        print("Listed but not compared (the source, against the derivative):")
+        for kind, why in sorted(misses):
+            print(f"  {kind}: {why}")
 
 
 if __name__ == "__main__":
