@@ -63,9 +63,7 @@ from dedup.scanning.shortlist import shortlist
 from dedup.scanning.sketcher import Sketcher
 from dedup.settings import ScanOptions
 
-_TOP_K = 10
 _CHUNK = 1000
-_QUERY_BATCH = 32
 # ru_maxrss would count the forking parent's pages; VmHWM is this process's own high-water mark.
 _OPEN = """
 import sys, time
