@@ -176,7 +176,7 @@ def diff(original: str, derivative: str, as_json: bool, max_bytes: int) -> None:
 @click.option(
     "--retain-days",
     type=click.FloatRange(min=0.0, min_open=True),
-    help="Redis: expire indexed documents this many days after they were added.",
+    help="Forget indexed documents (their text, keys and postings) this many days after they were added.",
 )
 @click.option(
     "--retry-for",
