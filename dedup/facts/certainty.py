@@ -128,35 +128,34 @@ def _learned_change(before: Side, after: Side, source: Unit, target: Unit) -> Fa
     direction = claim_strength.change_direction(old_text, new_text)
     if direction == 0:
         return None
-    old_markers = claim_strength.certainty_markers(old_text)
-    new_markers = claim_strength.certainty_markers(new_text)
-    old_words = {old_text[start:end].lower() for start, end, _ in old_markers}
-    new_words = {new_text[start:end].lower() for start, end, _ in new_markers}
-    if direction < 0:  # softened: a lowering marker gained
-        gained = [
-            m for m in new_markers if m[2] in _LOWERING and new_text[m[0] : m[1]].lower() not in old_words
-        ]
-        if not gained:
+    if direction < 0:  # softened: the derivative gained a lowering marker
+        derivative = _new_lowering_marker(after, target, source.span.slice(before.text))
+        if derivative is None:
             return None
-        start, end, _ = gained[0]
-        derivative = extend_marker(
-            after.text, Span(target.span.start + start, target.span.start + end), target.span
-        )
         original = project(target, source, derivative, before.text)
         return make_change(
             ChangeKind.SOFTENED, "the claim is said less certainly", original, derivative, before, after
         )
-    lost = [m for m in old_markers if m[2] in _LOWERING and old_text[m[0] : m[1]].lower() not in new_words]
-    if not lost:
+    original = _new_lowering_marker(before, source, target.span.slice(after.text))  # hardened: one lost
+    if original is None:
         return None
-    start, end, _ = lost[0]
-    original = extend_marker(
-        before.text, Span(source.span.start + start, source.span.start + end), source.span
-    )
     derivative = project(source, target, original, after.text)
     return make_change(
         ChangeKind.HARDENED, "the claim is said more certainly", original, derivative, before, after
     )
+
+
+def _new_lowering_marker(side: Side, unit: Unit, other_text: str) -> Span | None:
+    """The first lowering marker of `unit` whose words the other version's sentence lacks, extended."""
+    text = unit.span.slice(side.text)
+    other_words = {
+        other_text[start:end].lower() for start, end, _ in claim_strength.certainty_markers(other_text)
+    }
+    for start, end, marker_class in claim_strength.certainty_markers(text):
+        if marker_class in _LOWERING and text[start:end].lower() not in other_words:
+            span = Span(unit.span.start + start, unit.span.start + end)
+            return extend_marker(side.text, span, unit.span)
+    return None
 
 
 def _superlative_lost(before: Side, after: Side, source: Unit, target: Unit) -> FactChange | None:
