@@ -67,13 +67,13 @@ def test_pairs_mode_reports_a_bad_pair_and_goes_on(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [f"error: {missing}: no such file"]
 
 
-
 def test_pairs_mode_reads_files_with_the_size_limit_given(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.tsv"
     pairs.write_text(f"{SEEDS / 'a.txt'}\t{SEEDS / 'b.txt'}\n")
     result = _run("compare", "--pairs", str(pairs), "--json", "--max-bytes", "1000")
     assert result.exit_code == 1
     assert "over the --max-bytes limit of 1,000 bytes" in json.loads(result.stdout.splitlines()[0])["error"]
+
 
 @pytest.mark.parametrize(
     ("name", "content", "problem"),
