@@ -166,7 +166,6 @@ def _parse(page: str) -> _MarkCollector:
     return collector
 
 
-
 # --- flags and the report folder ----------------------------------------------------------------
 
 
@@ -232,7 +231,6 @@ def flagged_index(seeds: Comparison, tmp_path: Path) -> Iterator[IndexStore]:
         yield index
 
 
-
 # --- the page in headless Chromium ---------------------------------------------------------------
 
 
@@ -291,5 +289,3 @@ def _highlighted(driver: webdriver.Chrome) -> dict[tuple[str, str], dict[str, st
         sides = found.setdefault((mark["change"], mark["kind"]), {})
         sides[mark["side"]] = sides.get(mark["side"], "") + mark["text"]
     return found
-
-
