@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 
 from dedup.facts.alignment import cover
+from dedup.facts.anonymity import anonymised
 from dedup.facts.certainty import certainty
 from dedup.facts.numbers import numbers
 from dedup.facts.omissions import added, omitted
@@ -36,6 +37,7 @@ def diff_facts(
     changes.extend(number_changes)
     changes.extend(certainty(before, after, coverage, settings))
     changes.extend(reversals(before, after, coverage, settings))
+    changes.extend(anonymised(before, after, coverage))
     changes = _deduplicated(changes)
     changes.sort(key=_position)
     return FactDiff(before.facts.document, after.facts.document, tuple(changes))

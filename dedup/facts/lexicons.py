@@ -61,6 +61,29 @@ HEDGES: frozenset[str] = frozenset(
         "uncertain",
         "estimated",
         "partly",
+        # Expectation, hope and intention: a forecast or a plan is not yet a fact (the expectation
+        # and hope groups of dedup.facts.claim_markers, sources named there), "in most cases" (Hyland
+        # 2005), and allegation (the CoNLL-2010 evidential cues, as "alleged" above).
+        "is expected",
+        "are expected",
+        "was expected",
+        "were expected",
+        "expects",
+        "expect to",
+        "hopes to",
+        "hoped to",
+        "hope to",
+        "hopes",
+        "hoping to",
+        "is hoping",
+        "aims to",
+        "aim to",
+        "would like to",
+        "in many cases",
+        "in most cases",
+        "allege",
+        "alleges",
+        "allegations",
     }
 )
 

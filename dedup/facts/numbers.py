@@ -52,6 +52,11 @@ def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
         for number in before.of_kind(unit.index, FactKind.NUMBER, FactKind.DATE):
             if not unit.is_claim and number.value in claimed:
                 continue  # a headline repeating a figure of the body: one change is enough
+            shifted = _period_shifted(before, after, targets, number)
+            if shifted is not None:
+                used.add(shifted.derivative or number.span)
+                changes.append(shifted)
+                continue
             # Kept when the same quantity is anywhere in the derivative, or the same value is in the
             # sentence that carries this one ("12 nominations" -> "12 Cesar nominations").
             if _number_key(number) in after_keys:
@@ -74,6 +79,12 @@ def numbers(before: Side, after: Side, coverage: Coverage) -> list[FactChange]:
                 and _comparable(number, fact)
             ]
             candidate = _counterpart(before, after, unit, number, candidates)
+            if candidate is not None and candidate.sentence_index != targets[0]:
+                # The sentence that carries this one best states it vaguely ("many thousands of"):
+                # a figure in a sentence carrying less of it is not the counterpart.
+                vague = _vague_counterpart(before, after, unit, targets[:1], number)
+                if vague is not None:
+                    candidate = None
             if candidate is not None:
                 used.add(candidate.span)
                 changes.append(_number_change(before, after, number, candidate))
@@ -267,4 +278,47 @@ def _unit_switched(after: Side, index: int, number: Fact) -> Fact | None:
     for fact in after.of_kind(index, FactKind.NUMBER):
         if fact.value == number.value and fact.detail in _UNITS and fact.detail != number.detail:
             return fact
+    return None
+
+
+# Parts of a period: "late 2003" and "early 2003" are different times (Quirk et al. 1985, 8.57 on
+# time-position adjuncts); "the end of" is "late" said another way.
+_PERIOD_PARTS = {
+    "early": "early",
+    "the start of": "early",
+    "the beginning of": "early",
+    "mid": "mid",
+    "late": "late",
+    "the end of": "late",
+}
+
+
+def _period_part(text: str, span: Span) -> str:
+    """The part of its period a date is put in just before it ("late 2003" -> "late"), or ""."""
+    before = text[max(0, span.start - 20) : span.start].lower().replace("-", " ")
+    for part in sorted(_PERIOD_PARTS, key=len, reverse=True):
+        if before.endswith(part + " ") and (
+            len(before) == len(part) + 1 or not before[-len(part) - 2].isalnum()
+        ):
+            return part
+    return ""
+
+
+def _period_shifted(before: Side, after: Side, targets: tuple[int, ...], number: Fact) -> FactChange | None:
+    """The same date put in another part of its period: "late 2003" -> "early 2003"."""
+    if number.kind != FactKind.DATE:
+        return None
+    part = _period_part(before.text, number.span)
+    if not part:
+        return None
+    for j in targets:
+        for fact in after.of_kind(j, FactKind.DATE):
+            other = _period_part(after.text, fact.span)
+            if fact.value == number.value and other and _PERIOD_PARTS[other] != _PERIOD_PARTS[part]:
+                original = Span(number.span.start - len(part) - 1, number.span.end)
+                derivative = Span(fact.span.start - len(other) - 1, fact.span.end)
+                old, new = gist(before.text, original), gist(after.text, derivative)
+                return FactChange(
+                    ChangeKind.ALTERED, f'The date "{old}" was changed to "{new}".', original, derivative
+                )
     return None
