@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -35,7 +36,9 @@ from dedup.sources.load import load_document
 
 SCORE_NAMES = list(derived_features(Scores(**{field.name: 0.0 for field in fields(Scores)})))
 DIRECTION_NAMES = [field.name for field in fields(DirectionSignals)]
-WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "dedup" / "weights.py"
+WEIGHTS_FILE = Path(__file__).resolve().parent.parent / "dedup" / "comparison" / "weights.py"
+# The direction block is fitted by fit_direction.py on every corpus; this script keeps it as it is.
+_DIRECTION_BLOCK = re.compile(r"(?:#[^\n]*\n)*DIRECTION_WEIGHTS: dict\[str, float\] = \{\n.*?\n\}", re.DOTALL)
 
 
 def load_cases(corpus: Path) -> list[dict[str, object]]:
@@ -205,30 +208,26 @@ def main() -> None:
 
 def write_weights(derived: object, direction: object, threshold: float, args: argparse.Namespace) -> None:
     scaler, logistic = derived.steps[0][1], derived.steps[1][1]  # type: ignore[attr-defined]
-    direction_scaler, direction_logistic = direction.steps[0][1], direction.steps[1][1]  # type: ignore[attr-defined]
     # Fold the standardisation into plain weights: w * (x - mean) / scale.
     derived_weights = logistic.coef_[0] / scaler.scale_
     intercept = float(logistic.intercept_[0] - np.sum(logistic.coef_[0] * scaler.mean_ / scaler.scale_))
-    direction_weights = direction_logistic.coef_[0] / direction_scaler.scale_
+    kept = _DIRECTION_BLOCK.search(WEIGHTS_FILE.read_text())
+    if kept is None:
+        raise SystemExit(f"error: {WEIGHTS_FILE}: no DIRECTION_WEIGHTS block to keep")
     corpora = ", ".join(corpus.name for corpus in args.corpora)
     lines = [
-        '"""Fitted logistic weights for the verdict; written by benchmarks/fit_verdict.py, do not edit."""',
+        '"""Fitted verdict weights (benchmarks/fit_verdict.py, fit_direction.py); do not edit."""',
         "",
         "from __future__ import annotations",
         "",
-        f"# Fitted on: {corpora} (C={args.c}, direction C={args.direction_c}, seed={args.seed}).",
+        f"# Fitted on: {corpora} (C={args.c}, seed={args.seed}).",
         f"DERIVED_INTERCEPT = {intercept:.6f}",
         "DERIVED_WEIGHTS: dict[str, float] = {",
         *(f'    "{name}": {weight:.6f},' for name, weight in zip(SCORE_NAMES, derived_weights, strict=True)),
         "}",
         f"# Lowest probability with held-out false alarms <= {args.max_false_alarms} on every corpus.",
         f"DERIVED_MIN_PROBABILITY = {threshold:.4f}",
-        "DIRECTION_WEIGHTS: dict[str, float] = {",
-        *(
-            f'    "{name}": {weight:.6f},'
-            for name, weight in zip(DIRECTION_NAMES, direction_weights, strict=True)
-        ),
-        "}",
+        kept.group(0),
         "",
     ]
     WEIGHTS_FILE.write_text("\n".join(lines))

@@ -1,8 +1,8 @@
-"""Fitted logistic weights for the verdict; written by benchmarks/fit_verdict.py, do not edit."""
+"""Fitted verdict weights (benchmarks/fit_verdict.py, fit_direction.py); do not edit."""
 
 from __future__ import annotations
 
-# Fitted on: rewrites, real-pairs (C=1.0, direction C=3.0, seed=7).
+# Fitted on: rewrites, real-pairs (C=1.0, seed=7).
 DERIVED_INTERCEPT = -11.444261
 DERIVED_WEIGHTS: dict[str, float] = {
     "minhash_jaccard": -2.459389,
@@ -31,15 +31,27 @@ DERIVED_WEIGHTS: dict[str, float] = {
 }
 # Lowest probability with held-out false alarms <= 0.01 on every corpus.
 DERIVED_MIN_PROBABILITY = 0.8506
+# Direction fitted by benchmarks/fit_direction.py on 2754 derived pairs of every corpus in
+# pair_dataset (shorter text >= 50 words), corpora weighted equally, C=0.03.
 DIRECTION_WEIGHTS: dict[str, float] = {
-    "rare_term_containment": -1.734776,
-    "number_containment": 0.377139,
-    "name_containment": 2.763219,
-    "content_containment": -17.092050,
-    "specificity": 0.137937,
-    "quote_density": 1.343434,
-    "filler_density": 1.163678,
-    "length_ratio": 8.356763,
-    "coverage": -3.471353,
-    "rare_term_count_ratio": 3.565388,
+    "rare_term_containment": 0.111876,
+    "number_containment": 1.237773,
+    "name_containment": 2.464592,
+    "content_containment": -3.406822,
+    "specificity": -0.257327,
+    "quote_density": 0.463577,
+    "filler_density": 0.889678,
+    "length_ratio": 1.805692,
+    "coverage": -2.822631,
+    "rare_term_count_ratio": 0.886911,
+    "reporting_verbs": 1.797403,
+    "sentence_length": 0.017909,
+    "sentence_variation": -0.318472,
+    "vocabulary_variety": -9.429814,
+    "digit_density": 10.138047,
+    "aside_density": 0.305752,
+    "structure_density": -0.266672,
+    "word_commonness": 1.716495,
+    "own_word_commonness": -0.557772,
+    "own_word_share": -2.672448,
 }
