@@ -144,6 +144,26 @@ class Scores:
     specific_sequence_overlap: float  # the same over less common words (Zipf < 4.5)
     rare_sequence_overlap: float  # the same over rare words
     fresh_quotation_share: float  # quoted words the other text lacks, per content word; the lower side
+    # One-way support (dedup.comparison.support), read both ways: _max is the direction that looks
+    # more like a derivative, _min the other. A derivative's specifics are nearly all in its source;
+    # two reports of one event each carry specifics the other lacks.
+    fact_support_max: float  # names and numbers found in the other text, smoothed
+    fact_support_min: float
+    specific_support_max: float  # rare words, names and numbers found in the other, smoothed
+    specific_support_min: float
+    sentence_support_max: float  # informative sentences restating one of the other's
+    sentence_support_min: float
+    ordered_support_max: float  # the same on one order-keeping chain
+    ordered_support_min: float
+    support_run_max: float  # longest in-order run of restated sentences, squashed
+    support_run_min: float
+    novel_specifics_max: float  # share of a text's specifics the other lacks
+    novel_specifics_min: float
+    fact_containment_max: float  # names and numbers of one text found in the other (smoothing 1)
+    fact_containment_min: float
+    number_containment_max: float  # numbers of one text found in the other (smoothing 1)
+    rare_containment_max: float  # rare words of one text found in the other (smoothing 1)
+    rare_containment_min: float
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from dedup.comparison.support import Support, support_both_ways
 from dedup.model import Scores
 from dedup.profile.minhash import containment, estimate_jaccard
 from dedup.profile.profile import Profile
@@ -87,7 +88,32 @@ def score_pair(
             _fresh_quotation_share(a, b, all_a_best, settings.align_min_similarity),
             _fresh_quotation_share(b, a, all_b_best, settings.align_min_similarity),
         ),
+        **_support_signals(a, b),
     )
+
+
+def _support_signals(a: Profile, b: Profile) -> dict[str, float]:
+    """The one-way support and containment signals, each read both ways (max and min)."""
+    a_in_b, b_in_a = support_both_ways(a, b)
+    signals: dict[str, float] = {}
+    for name in Support.__dataclass_fields__:
+        first, second = getattr(a_in_b, name), getattr(b_in_a, name)
+        key = {"fact_containment": "fact_support", "specific_containment": "specific_support"}.get(name, name)
+        signals[f"{key}_max"], signals[f"{key}_min"] = max(first, second), min(first, second)
+    facts_a, facts_b = a.names | a.numbers, b.names | b.numbers
+    facts = (_contained(facts_a, facts_b), _contained(facts_b, facts_a))
+    rare = (_contained(a.rare_terms, b.rare_terms), _contained(b.rare_terms, a.rare_terms))
+    signals["fact_containment_max"], signals["fact_containment_min"] = max(facts), min(facts)
+    signals["number_containment_max"] = max(
+        _contained(a.numbers, b.numbers), _contained(b.numbers, a.numbers)
+    )
+    signals["rare_containment_max"], signals["rare_containment_min"] = max(rare), min(rare)
+    return signals
+
+
+def _contained(items: frozenset[str], other: frozenset[str]) -> float:
+    """Share of `items` found in `other`, smoothed by one so that a single shared item is not all."""
+    return len(items & other) / (len(items) + 1)
 
 
 # Local alignment: a matched sentence pair gains its similarity minus this; a skipped sentence costs
