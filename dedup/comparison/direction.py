@@ -9,16 +9,8 @@ import numpy.typing as npt
 
 from dedup.model import DirectionSignals
 from dedup.profile.profile import Profile
+from dedup.profile.style import mean_zipf
 from dedup.settings import DEFAULT_SETTINGS, Settings
-from dedup.text.rarity import zipf
-from dedup.text.style import REPORTING_VERBS, count_asides, count_digits, count_structure
-
-# Type-token ratio over a fixed prefix, so that it does not fall with length alone.
-_VARIETY_PREFIX_WORDS = 150
-# Sentences this short are headings or datelines, not prose.
-_MIN_SENTENCE_WORDS = 3
-# Zipf frequency of a text without content words: an everyday word.
-_DEFAULT_ZIPF = 5.0
 
 
 def direction_signals(
@@ -59,30 +51,21 @@ def _style_gaps(a: Profile, b: Profile) -> dict[str, float]:
 
 
 def _style(text: Profile, other: Profile) -> dict[str, float]:
-    words = max(1, text.word_count)
-    lengths = np.array(
-        [last - first for first, last in text.sentence_tokens if last - first >= _MIN_SENTENCE_WORDS], float
-    )
-    prefix = [token.norm for token in text.tokens[:_VARIETY_PREFIX_WORDS]]
-    other_words = other.content_terms
-    own = [word for word in text.content_sequence if word not in other_words]
-    body = text.document.text
+    style = text.style
+    own = [style.word_zipf[word] for word in style.word_zipf.keys() - other.style.word_zipf.keys()]
+    own_count = sum(count for count, _ in own)
     return {
-        "reporting_verbs": 100 * sum(token.norm in REPORTING_VERBS for token in text.tokens) / words,
-        "sentence_length": float(lengths.mean()) if lengths.size else 0.0,
-        "sentence_variation": float(lengths.std() / lengths.mean()) if lengths.size > 1 else 0.0,
-        "vocabulary_variety": len(set(prefix)) / max(1, len(prefix)),
-        "digit_density": count_digits(body) / words,
-        "aside_density": 100 * count_asides(body) / words,
-        "structure_density": 100 * count_structure(body) / words,
-        "word_commonness": _mean_zipf(text.content_sequence),
-        "own_word_commonness": _mean_zipf(own),
-        "own_word_share": len(own) / max(1, len(text.content_sequence)),
+        "reporting_verbs": style.reporting_verbs,
+        "sentence_length": style.sentence_length,
+        "sentence_variation": style.sentence_variation,
+        "vocabulary_variety": style.vocabulary_variety,
+        "digit_density": style.digit_density,
+        "aside_density": style.aside_density,
+        "structure_density": style.structure_density,
+        "word_commonness": style.word_commonness,
+        "own_word_commonness": mean_zipf(own, own_count),
+        "own_word_share": own_count / max(1, style.content_words),
     }
-
-
-def _mean_zipf(words: tuple[str, ...] | list[str]) -> float:
-    return sum(zipf(word) for word in words) / len(words) if words else _DEFAULT_ZIPF
 
 
 def _containment_gap(of_a: frozenset[str], of_b: frozenset[str]) -> float:

@@ -39,8 +39,24 @@ class Support:
 
 def support_both_ways(a: Profile, b: Profile) -> tuple[Support, Support]:
     """Return how a is supported by b, and how b is supported by a."""
+    if len(_specifics(a) & _specifics(b)) < _SUPPORT_MIN_SHARED:
+        # No sentence can restate another through shared specifics: skip the sentence pass.
+        return _unsupported(a, b), _unsupported(b, a)
     a_sentences, b_sentences = _sentence_specifics(a), _sentence_specifics(b)
     return _support(a, b, a_sentences, b_sentences), _support(b, a, b_sentences, a_sentences)
+
+
+def _unsupported(derivative: Profile, original: Profile) -> Support:
+    """What `_support` gives when the two texts share fewer specifics than a restatement needs."""
+    facts, specifics = derivative.names | derivative.numbers, _specifics(derivative)
+    return Support(
+        fact_containment=len(facts & (original.names | original.numbers)) / (len(facts) + _SMOOTHING),
+        specific_containment=len(specifics & _specifics(original)) / (len(specifics) + _SMOOTHING),
+        sentence_support=0.0,
+        ordered_support=0.0,
+        support_run=0.0,
+        novel_specifics=novel_specifics(derivative, original),
+    )
 
 
 def novel_specifics(text: Profile, other: Profile) -> float:

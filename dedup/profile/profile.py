@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 from dedup.model import Document, Sentence, Span, Token
 from dedup.profile import minhash, tfidf
+from dedup.profile.style import TextStyle, text_style
 from dedup.settings import DEFAULT_SETTINGS, Settings
 from dedup.text.normalize import is_content_word, tokenize
 from dedup.text.quotes import quote_spans
@@ -60,6 +61,7 @@ class Profile:
     quote_marks: int
     filler_phrases: int
     quotations: tuple[Quotation, ...]
+    style: TextStyle
 
 
 def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) -> Profile:
@@ -110,6 +112,7 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
         quotations=_quotations(norms, token_quotes, len(quotes), sentence_tokens),
+        style=text_style(text, norms, sentence_tokens, all_content),
     )
 
 
