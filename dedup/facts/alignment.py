@@ -168,7 +168,7 @@ def carried_shares(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> 
     A term weighs its rarity divided by the number of original sentences using it, so the story's topic
     words, which every sentence of a partial reuse repeats, do not make a dropped sentence look kept.
     """
-    keys = [{_prefix(term) for term in unit.weights} for unit in derivative]
+    keys = [{term_key(term) for term in unit.weights} for unit in derivative]
     postings: dict[str, list[int]] = defaultdict(list)
     for index, found in enumerate(keys):
         for key in found:
@@ -177,7 +177,7 @@ def carried_shares(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> 
     for unit in original:
         own: dict[str, float] = {}
         for term, weight in unit.weights.items():
-            key = _prefix(term)
+            key = term_key(term)
             own[key] = max(own.get(key, 0.0), weight)
         weighted.append(own)
     spread: dict[str, int] = defaultdict(int)
@@ -196,7 +196,8 @@ def carried_shares(original: tuple[Unit, ...], derivative: tuple[Unit, ...]) -> 
     return tuple(shares)
 
 
-def _prefix(term: str) -> str:
+def term_key(term: str) -> str:
+    """A term by its first letters ("generous" and "generosity" meet); a number by its whole value."""
     return term if term.startswith("#") else term[:_PREFIX_CHARS]
 
 

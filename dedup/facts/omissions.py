@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dedup.facts import fact_words
-from dedup.facts.alignment import Coverage, Unit, carried_shares, covered_share
+from dedup.facts.alignment import Coverage, Unit, carried_shares, covered_share, term_key
 from dedup.facts.rules import Side, gist
 from dedup.model import ChangeKind, FactChange, FactKind, Span
 from dedup.settings import DiffSettings
@@ -25,7 +25,7 @@ def omitted(before: Side, after: Side, coverage: Coverage, settings: DiffSetting
     partial reuse, the same few words are the story's background that the new piece repeats.
     """
     changes: list[FactChange] = []
-    everywhere = {term for unit in after.units for term in unit.weights}
+    everywhere = {term_key(term) for unit in after.units for term in unit.weights}
     shares = carried_shares(before.units, after.units)
     claims = [unit for unit in before.units if unit.is_claim]
     kept = sum(shares[unit.index] >= settings.omit_max_share for unit in claims) / max(1, len(claims))
@@ -75,13 +75,17 @@ def _omission(text: str, span: Span) -> FactChange:
 
 
 def _dropped_clauses(text: str, unit: Unit, everywhere: set[str], settings: DiffSettings) -> list[Span]:
-    """Runs of clauses whose terms appear nowhere in the derivative ("who was a GP in ...")."""
+    """Runs of clauses whose terms appear nowhere in the derivative ("who was a GP in ...").
+
+    `everywhere` holds the derivative's terms by `term_key`, so a clause restated with another form of
+    its words ("invest" for "investors") is kept.
+    """
     spans: list[Span] = []
     run: Span | None = None
     for clause in _clauses(text, unit.span):
         anchors = [(term, span) for term, span in unit.anchors if clause.start <= span.start < clause.end]
         weight = sum(unit.weights[term] for term, _ in anchors)
-        found = sum(unit.weights[term] for term, _ in anchors if term in everywhere)
+        found = sum(unit.weights[term] for term, _ in anchors if term_key(term) in everywhere)
         is_dropped = (
             len(anchors) >= settings.clause_min_words
             and weight > 0
