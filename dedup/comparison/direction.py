@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from dedup.model import DirectionSignals
 from dedup.profile.profile import Profile
-from dedup.profile.style import mean_zipf
+from dedup.profile.style import DEFAULT_ZIPF
 from dedup.settings import DEFAULT_SETTINGS, Settings
 
 
@@ -52,8 +52,11 @@ def _style_gaps(a: Profile, b: Profile) -> dict[str, float]:
 
 def _style(text: Profile, other: Profile) -> dict[str, float]:
     style = text.style
-    own = [style.word_zipf[word] for word in style.word_zipf.keys() - other.style.word_zipf.keys()]
-    own_count = sum(count for count, _ in own)
+    # Own words are all words but the shared ones, and two texts share few: sum over those.
+    shared = [style.word_zipf[word] for word in style.word_zipf.keys() & other.style.word_zipf.keys()]
+    shared_count = sum(count for count, _ in shared)
+    own_count = style.content_words - shared_count
+    own_zipf = style.word_commonness * style.content_words - sum(count * zipf for count, zipf in shared)
     return {
         "reporting_verbs": style.reporting_verbs,
         "sentence_length": style.sentence_length,
@@ -63,7 +66,7 @@ def _style(text: Profile, other: Profile) -> dict[str, float]:
         "aside_density": style.aside_density,
         "structure_density": style.structure_density,
         "word_commonness": style.word_commonness,
-        "own_word_commonness": mean_zipf(own, own_count),
+        "own_word_commonness": own_zipf / own_count if own_count else DEFAULT_ZIPF,
         "own_word_share": own_count / max(1, style.content_words),
     }
 

@@ -74,18 +74,15 @@ def explain(
 
 def _shared_facts(first: Profile, second: Profile) -> tuple[int, int]:
     """Names and numbers both texts state, and how many keep their first-mention order."""
-    shared = (first.names | first.numbers) & (second.names | second.numbers)
+    shared = first.facts & second.facts
     order_in_first = _first_mentions(first, shared)
     sequence = [order_in_first[term] for term in _mention_order(second, shared)]
     return len(shared), _longest_increasing(sequence)
 
 
 def _mention_order(profile: Profile, terms: frozenset[str]) -> list[str]:
-    seen: dict[str, None] = {}
-    for token in profile.tokens:
-        if token.norm in terms:
-            seen.setdefault(token.norm, None)
-    return list(seen)
+    positions = profile.first_mention
+    return sorted((term for term in terms if term in positions), key=positions.__getitem__)
 
 
 def _first_mentions(profile: Profile, terms: frozenset[str]) -> dict[str, int]:

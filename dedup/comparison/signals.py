@@ -49,7 +49,7 @@ def score_pair(
     loose_run = _ordered_run_both_ways(similarity, settings.order_min_similarity)
     strict_run = _ordered_run_both_ways(similarity, settings.align_min_similarity)
     shared_rare = a.rare_terms & b.rare_terms
-    names_numbers_a, names_numbers_b = a.names | a.numbers, b.names | b.numbers
+    names_numbers_a, names_numbers_b = a.facts, b.facts
     return Scores(
         minhash_jaccard=estimate_jaccard(a.signature, b.signature),
         shingle_containment=_smaller_share(a.shingles, b.shingles),
@@ -100,7 +100,7 @@ def _support_signals(a: Profile, b: Profile) -> dict[str, float]:
         first, second = getattr(a_in_b, name), getattr(b_in_a, name)
         key = {"fact_containment": "fact_support", "specific_containment": "specific_support"}.get(name, name)
         signals[f"{key}_max"], signals[f"{key}_min"] = max(first, second), min(first, second)
-    facts_a, facts_b = a.names | a.numbers, b.names | b.numbers
+    facts_a, facts_b = a.facts, b.facts
     facts = (_contained(facts_a, facts_b), _contained(facts_b, facts_a))
     rare = (_contained(a.rare_terms, b.rare_terms), _contained(b.rare_terms, a.rare_terms))
     signals["fact_containment_max"], signals["fact_containment_min"] = max(facts), min(facts)
@@ -241,11 +241,10 @@ def _first_mention_order(a: Profile, b: Profile, shared: frozenset[str]) -> int:
 
 
 def _first_mentions(profile: Profile, terms: frozenset[str]) -> dict[str, int]:
-    ranks: dict[str, int] = {}
-    for token in profile.tokens:
-        if token.norm in terms and token.norm not in ranks:
-            ranks[token.norm] = len(ranks)
-    return ranks
+    """Rank of each term by where the text first mentions it (terms it lacks are left out)."""
+    positions = profile.first_mention
+    ordered = sorted((term for term in terms if term in positions), key=positions.__getitem__)
+    return {term: rank for rank, term in enumerate(ordered)}
 
 
 def _local_alignment_score(similarity: npt.NDArray[np.float64]) -> float:

@@ -48,9 +48,9 @@ def support_both_ways(a: Profile, b: Profile) -> tuple[Support, Support]:
 
 def _unsupported(derivative: Profile, original: Profile) -> Support:
     """What `_support` gives when the two texts share fewer specifics than a restatement needs."""
-    facts, specifics = derivative.names | derivative.numbers, _specifics(derivative)
+    facts, specifics = derivative.facts, derivative.specifics
     return Support(
-        fact_containment=len(facts & (original.names | original.numbers)) / (len(facts) + _SMOOTHING),
+        fact_containment=len(facts & original.facts) / (len(facts) + _SMOOTHING),
         specific_containment=len(specifics & _specifics(original)) / (len(specifics) + _SMOOTHING),
         sentence_support=0.0,
         ordered_support=0.0,
@@ -66,16 +66,11 @@ def novel_specifics(text: Profile, other: Profile) -> float:
 
 
 def _specifics(profile: Profile) -> frozenset[str]:
-    return profile.rare_terms | profile.names | profile.numbers
+    return profile.specifics
 
 
-def _sentence_specifics(profile: Profile) -> list[frozenset[str]]:
-    specifics = _specifics(profile)
-    norms = [token.norm for token in profile.tokens]
-    return [
-        frozenset(norm for norm in norms[first:last] if norm in specifics) if informative else frozenset()
-        for (first, last), informative in zip(profile.sentence_tokens, profile.informative, strict=True)
-    ]
+def _sentence_specifics(profile: Profile) -> tuple[frozenset[str], ...]:
+    return profile.sentence_specifics
 
 
 def _support(
@@ -84,8 +79,7 @@ def _support(
     derivative_sentences: Sequence[frozenset[str]],
     original_sentences: Sequence[frozenset[str]],
 ) -> Support:
-    facts = derivative.names | derivative.numbers
-    other_facts = original.names | original.numbers
+    facts, other_facts = derivative.facts, original.facts
     specifics, other_specifics = _specifics(derivative), _specifics(original)
     targets = _restated(derivative_sentences, original_sentences)
     informative = sum(1 for sentence in derivative_sentences if sentence) or 1
@@ -105,20 +99,22 @@ def _restated(
     sentences: Sequence[frozenset[str]], other_sentences: Sequence[frozenset[str]]
 ) -> list[int | None]:
     """For each sentence, the other text's sentence it restates (most shared specifics), or None."""
+    # Only specifics both texts hold can be shared: count over those (set operations, in C).
+    common = frozenset().union(*sentences) & frozenset().union(*other_sentences)
     holders: dict[str, list[int]] = defaultdict(list)
     for index, specifics in enumerate(other_sentences):
-        for term in specifics:
+        for term in specifics & common:
             holders[term].append(index)
     targets: list[int | None] = []
     for specifics in sentences:
-        shared = Counter(index for term in specifics for index in holders.get(term, ()))
-        best = max(shared.items(), key=lambda item: (item[1], -item[0]), default=None)
-        is_restated = (
-            best is not None
-            and best[1] >= _SUPPORT_MIN_SHARED
-            and best[1] >= _SUPPORT_MIN_SHARE * len(specifics)
-        )
-        targets.append(best[0] if is_restated and best is not None else None)
+        in_common = specifics & common
+        if len(in_common) < _SUPPORT_MIN_SHARED:
+            targets.append(None)
+            continue
+        shared = Counter(index for term in in_common for index in holders[term])
+        best = max(shared.items(), key=lambda item: (item[1], -item[0]))
+        is_restated = best[1] >= _SUPPORT_MIN_SHARED and best[1] >= _SUPPORT_MIN_SHARE * len(specifics)
+        targets.append(best[0] if is_restated else None)
     return targets
 
 

@@ -62,6 +62,10 @@ class Profile:
     filler_phrases: int
     quotations: tuple[Quotation, ...]
     style: TextStyle
+    facts: frozenset[str]  # names and numbers
+    specifics: frozenset[str]  # rare words, names and numbers
+    sentence_specifics: tuple[frozenset[str], ...]  # per sentence, its specifics; none if uninformative
+    first_mention: dict[str, int]  # each word (norm) -> the token index where it first appears
 
 
 def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) -> Profile:
@@ -82,6 +86,14 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
     sentence_vectors = tfidf.term_vectors(content_by_sentence, settings.hash_features)
     document_vector = tfidf.term_vectors([all_content], settings.hash_features)
     content_terms = frozenset(all_content)
+    rare_terms = frozenset(term for term in content_terms if is_rare(term))
+    numbers = frozenset(term for term in content_terms if any(map(str.isdigit, term)))
+    names = _names(text, tokens, sentences)
+    specifics = rare_terms | names | numbers
+    informative_sentences = tuple(
+        _is_informative(norms[first:last], content)
+        for (first, last), content in zip(sentence_tokens, content_by_sentence, strict=True)
+    )
     return Profile(
         document=document,
         tokens=tokens,
@@ -96,23 +108,28 @@ def profile_document(document: Document, settings: Settings = DEFAULT_SETTINGS) 
         signature=minhash.signature(shingles, settings.num_perm, settings.minhash_seed),
         sentence_vectors=sentence_vectors,
         document_vector=document_vector,
-        informative=tuple(
-            _is_informative(norms[first:last], content)
-            for (first, last), content in zip(sentence_tokens, content_by_sentence, strict=True)
-        ),
+        informative=informative_sentences,
         content_sequence=tuple(all_content),
         specific_sequence=tuple(word for word in all_content if zipf(word) < SPECIFIC_MAX_ZIPF),
         rare_sequence=tuple(word for word in all_content if is_rare(word)),
         content_terms=content_terms,
         content_weight=sum(idf(term) for term in content_terms),
-        rare_terms=frozenset(term for term in content_terms if is_rare(term)),
-        numbers=frozenset(term for term in content_terms if any(map(str.isdigit, term))),
-        names=_names(text, tokens, sentences),
+        rare_terms=rare_terms,
+        numbers=numbers,
+        names=names,
         word_count=len(tokens),
         quote_marks=count_quote_marks(text),
         filler_phrases=count_filler(text),
         quotations=_quotations(norms, token_quotes, len(quotes), sentence_tokens),
         style=text_style(text, norms, sentence_tokens, all_content),
+        facts=names | numbers,
+        specifics=specifics,
+        # Reversed, so that the earliest position of each word is the one kept.
+        first_mention={norm: index for index, norm in reversed(list(enumerate(norms)))},
+        sentence_specifics=tuple(
+            frozenset(norm for norm in norms[first:last] if norm in specifics) if informative else frozenset()
+            for (first, last), informative in zip(sentence_tokens, informative_sentences, strict=True)
+        ),
     )
 
 
