@@ -54,6 +54,7 @@ from scan_baselines import brute_force, shingle_jaccard
 from scan_stream import Item, load_bbc, read_stream, stream_path, write_stream
 
 from dedup.index.base import SignatureSettings
+from dedup.index.keys import unpack_key_hashes
 from dedup.index.sqlite_store import SqliteStore
 from dedup.model import Document
 from dedup.scanning.candidates import is_close, sketch_cosine, sketch_text, term_key_count
@@ -133,10 +134,16 @@ def _why_missed(sketch: Any, source_id: str, shared: int, store: SqliteStore, op
     """Tell why a listed source was not shortlisted: its sketch check, or the compare cut."""
     _, vector, terms = store.signatures([source_id])[source_id]
     cosine = sketch_cosine(sketch.vector, vector)
+    # The sketch check counts every key the two share (dedup.scanning.shortlist._KeyOverlap), not
+    # only those candidate search looked up.
+    held = store.keyed_signatures([source_id])[source_id][2]
+    both = set(unpack_key_hashes(held).tolist()) & set(unpack_key_hashes(sketch.key_hashes).tolist())
+    looked_up, shared = shared, len(both)
     share = shared / max(1, min(term_key_count(sketch.keys), terms))
     if is_close(cosine, shared, term_key_count(sketch.keys), terms, options.candidates):
         return f"cut by max_compares (cosine {cosine:.2f}, key share {share:.2f})"
-    return f"sketch check (cosine {cosine:.2f}, key share {share:.2f}, shared {shared})"
+    counts = f"shared {shared}, {looked_up} of them looked up"
+    return f"sketch check (cosine {cosine:.2f}, key share {share:.2f}, {counts})"
 
 
 def run_scan_one_pass(source: Path, path: Path, size: int, workers: int, bbc: int) -> dict[str, Any]:

@@ -86,6 +86,12 @@ class Settings:
     light_edit_min_containment: float = 0.45
     partial_max_derivative_coverage: float = 0.60
     partial_max_original_coverage: float = 0.70
+    # Partial reuse also needs material of the derivative's own: at least this share of its
+    # informative sentences matching no sentence of the original at this cosine. Partial pieces in
+    # rewrites + rewrites-wide: 10th percentile 0.14, median 0.32; LLM restyles and summaries, which
+    # align poorly but restate throughout: median 0.00 (l2r, llmfake, mixset, real-pairs).
+    partial_unrelated_similarity: float = 0.15
+    partial_min_unrelated_share: float = 0.14
     # The fact diff's thresholds, so that compare(a, b, settings) tunes the diff too.
     diff: DiffSettings = field(default_factory=DiffSettings)
 
@@ -101,14 +107,22 @@ class CandidateSettings:
     max_keys: int = 48
     # Candidates fetched and sketch-checked per item, most shared keys first (index and batch).
     limit: int = 8
-    # A candidate goes on to the sketch check only when it shares this many keys...
+    # A candidate goes on to the sketch check only when it shares this many keys (of those candidate
+    # search looks up: where keys held by more than ScanOptions.max_key_items items are skipped,
+    # this many in proportion to the keys kept, and at least 2: dedup.index.keys.min_shared_of_kept)...
     min_shared_keys: int = 3
     # ...and to the full compare when the TF-IDF cosine of the sketches reaches `sure_cosine`, or
     # reaches `min_cosine` while sharing `min_key_share` of the smaller key set, or `floor_cosine`
     # while sharing `high_key_share` (partial reuse: few sentences taken, most of their names).
     # Measured on ../shared/corpora/rewrites: derivatives have cosine >= 0.47 (key share >= 0.31);
     # different stories on one topic reach 0.60 but rarely both; bench_scan's background stays
-    # below cosine 0.43 and key share 0.33.
+    # below cosine 0.43 and key share 0.33. Key shares count every key two items share, those too
+    # common to be looked up included (dedup.scanning.shortlist), as in that small corpus where
+    # none is skipped: counted over the keys looked up, they fell as the index grew (bench_scan's
+    # partial reuse, compared: 0.83 at a million items). Neither this counting nor the proportional
+    # `min_shared_keys` was fitted: both were checked on bench_scan's stream at 200,000 items with
+    # max_key_items 20 (as crowded as a million items at 100): compared recall 0.984 -> 0.996,
+    # pairs compared 2,286 -> 2,606.
     min_cosine: float = 0.35
     sure_cosine: float = 0.43
     min_key_share: float = 0.35

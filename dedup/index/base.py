@@ -190,7 +190,9 @@ class SharedKeySearch(Protocol):
         """Return `candidates_sharing`'s answer, each key's holders counted with `also_held[i]` more.
 
         In one pass: what `key_holders`, a cut at `max_key_items` and `candidates_sharing` over
-        the keys kept would give, and the keys kept. `hashed_keys` are distinct key hashes.
+        the keys kept would give, and the keys kept. `hashed_keys` are distinct key hashes. Of
+        the keys kept, an item must share `min_shared` scaled by the share of keys kept
+        (dedup.index.keys.min_shared_of_kept), as it would share about that many of them.
         """
         ...
 
@@ -204,6 +206,19 @@ class SignatureLookup(Protocol):
 
         Term keys is dedup.index.keys.term_key_total of the item's keys, or -1 when the store
         cannot tell it without reading the item.
+        """
+        ...
+
+
+@runtime_checkable
+class KeyedSignatureLookup(Protocol):
+    """A store that hands out items' signatures with their key hashes, reading no text."""
+
+    def keyed_signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """Return (content hash, signature, key hashes) by id, for each of `item_ids` indexed.
+
+        The key hashes are dedup.index.keys.hash_keys of the item's keys, so a shortlist counts
+        every key an item shares, those too common for candidate search included.
         """
         ...
 

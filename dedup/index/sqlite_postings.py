@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from dedup.index.keys import unpack_key_hashes
+from dedup.index.keys import min_shared_of_kept, unpack_key_hashes
 from dedup.index.sqlite_segments import Int64s, Segment
 
 
@@ -101,14 +101,16 @@ class Postings:
         min_shared: int,
         max_key_items: int | None,
         also_held: Sequence[int] | None = None,
+        is_min_shared_scaled: bool = False,
     ) -> tuple[list[tuple[int, list[int]]], list[int]]:
         """Return the best levels of (shared keys, item numbers) until they hold `limit` items.
 
         `hashed_keys` must be distinct. A key is skipped when more than `max_key_items` live
         items hold it, counting `also_held[i]` more for key i (items not yet indexed, as a
-        scan's pending batch), and so is an item sharing fewer than `min_shared` keys. The last
-        level is whole, so the caller can break its ties (by item id) and cut to `limit`.
-        Returns the levels and the keys kept.
+        scan's pending batch), and so is an item sharing fewer than `min_shared` keys (with
+        `is_min_shared_scaled`, fewer than dedup.index.keys.min_shared_of_kept of the keys kept).
+        The last level is whole, so the caller can break its ties (by item id) and cut to
+        `limit`. Returns the levels and the keys kept.
         """
         bound = sys.maxsize if max_key_items is None else max_key_items
         query = np.asarray(hashed_keys, dtype=np.int64)
@@ -123,6 +125,8 @@ class Postings:
             held += ends - starts
         kept = held <= bound if extra is None else held + extra <= bound
         kept_keys = query[kept].tolist()
+        if is_min_shared_scaled:
+            min_shared = min_shared_of_kept(min_shared, len(kept_keys), len(query))
         kept &= held > 0
         if np.count_nonzero(kept) < min_shared:
             return [], kept_keys  # no item can share more keys than are held at all

@@ -181,6 +181,14 @@ class SqliteStore(ClosesOnExit):
             for item_id, digest, signature, hashed in rows
         }
 
+    def keyed_signatures(self, item_ids: Sequence[str]) -> dict[str, tuple[str, bytes, bytes]]:
+        """Return (content hash, signature, key hashes) by item id, for each of `item_ids` indexed."""
+        rows = self._select_in("SELECT id, content_hash, signature, key_hashes FROM items WHERE id", item_ids)
+        return {
+            str(item_id): (str(digest), bytes(signature), bytes(hashed))
+            for item_id, digest, signature, hashed in rows
+        }
+
     def candidates(
         self, keys: Sequence[str], limit: int, max_key_items: int | None = None
     ) -> list[tuple[str, int]]:
@@ -222,12 +230,13 @@ class SqliteStore(ClosesOnExit):
         """Return `candidates_sharing`'s answer with each key's holders counted `also_held[i]` more.
 
         One pass over the segments where `key_holders` and `candidates_sharing` took two; also
-        returns the keys kept under `max_key_items`.
+        returns the keys kept under `max_key_items`. Items must share `min_shared` in proportion
+        to the keys kept (dedup.index.keys.min_shared_of_kept).
         """
         if not hashed_keys or limit <= 0:
             return [], list(hashed_keys)
         postings = self._catalog.postings()
-        levels, kept = postings.rank(hashed_keys, limit, min_shared, max_key_items, also_held)
+        levels, kept = postings.rank(hashed_keys, limit, min_shared, max_key_items, also_held, True)
         return self._resolve(levels, limit), kept
 
     def _resolve(self, levels: list[tuple[int, list[int]]], limit: int) -> list[tuple[str, int]]:

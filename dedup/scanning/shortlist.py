@@ -7,8 +7,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeGuard, cast
 
-from dedup.index.base import IndexRecord, SharedKeySearch, SignatureLookup
-from dedup.index.keys import hash_keys, term_key_total, unpack_key_hashes
+import numpy as np
+import numpy.typing as npt
+
+from dedup.index.base import IndexRecord, KeyedSignatureLookup, SharedKeySearch, SignatureLookup
+from dedup.index.keys import (
+    CONTENT_KEY,
+    hash_keys,
+    key_hash,
+    min_shared_of_kept,
+    term_key_total,
+    unpack_key_hashes,
+)
 from dedup.index.shared import CandidateView, QueueView
 from dedup.model import Document, Flag
 from dedup.scanning.candidates import Sketch, is_close, sketch_cosines, term_key_count
@@ -164,26 +174,21 @@ def shortlist(
             records[item_id] = index.get(item_id)
         return records[item_id]
 
-    # (shared keys, id, content hash, signature, term keys or -1) of each candidate still indexed.
-    matches: list[tuple[int, str, str, bytes, int]] = []
-    for shared, item_id, in_batch in top:
+    # (id, content hash, signature, key hashes or None) of each candidate still indexed.
+    matches: list[tuple[str, str, bytes, bytes | None]] = []
+    for _, item_id, in_batch in top:
         if in_batch is not None:
             records[item_id] = in_batch
-            terms = term_key_total(in_batch.keys)
-            matches.append((shared, item_id, in_batch.content_hash, in_batch.signature, terms))
+            matches.append((item_id, in_batch.content_hash, in_batch.signature, in_batch.key_hashes))
         elif item_id in signatures:
-            matches.append((shared, item_id, *signatures[item_id]))
-    key_count = term_key_count(sketch.keys)
+            matches.append((item_id, *signatures[item_id]))
     # An exact copy outranks everything; the rest are ranked by sketch cosine.
-    scored = [(2.0, item_id) for _, item_id, digest, _, _ in matches if digest == sketch.content_hash]
-    sketched = [
-        (shared, item_id, vector, terms)
-        for shared, item_id, digest, vector, terms in matches
-        if digest != sketch.content_hash
-    ]
+    scored = [(2.0, item_id) for item_id, digest, _, _ in matches if digest == sketch.content_hash]
+    sketched = [match for match in matches if match[1] != sketch.content_hash]
     cosines = sketch_cosines(sketch.vector, [vector for _, _, vector, _ in sketched])
-    for (shared, item_id, _, terms), similarity in zip(sketched, cosines, strict=True):
-        if _is_close(similarity, shared, key_count, terms, item_id, record_of, stage):
+    overlap = _KeyOverlap(sketch, record_of)
+    for (item_id, digest, _, key_hashes), similarity in zip(sketched, cosines, strict=True):
+        if _is_close(similarity, overlap, item_id, digest, key_hashes, stage):
             scored.append((similarity, item_id))
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     chosen = (record_of(item_id) for _, item_id in scored[: options.max_compares])
@@ -192,40 +197,76 @@ def shortlist(
 
 def _is_close(
     similarity: float,
-    shared: int,
-    key_count: int,
-    terms: int,
+    overlap: _KeyOverlap,
     item_id: str,
-    record_of: Callable[[str], IndexRecord | None],
+    digest: str,
+    key_hashes: bytes | None,
     stage: CandidateSettings,
 ) -> bool:
-    """Tell `is_close`'s answer; the candidate's term keys (`terms`), when unknown (-1), are read."""
+    """Tell `is_close`'s answer; keys are counted only for a sketch neither close nor far enough."""
     if similarity >= stage.sure_cosine:
         return True
     if similarity < min(stage.min_cosine, stage.floor_cosine):
         return False
-    if terms < 0:
-        record = record_of(item_id)
+    counted = overlap.count(item_id, digest, key_hashes)
+    if counted is None:
+        return False
+    shared, terms = counted
+    return is_close(similarity, shared, overlap.key_count, terms, stage)
+
+
+class _KeyOverlap:
+    """Count the keys a candidate shares with the new item, from the candidate's own keys.
+
+    Candidate search skips the keys held by more than `max_key_items` items, and more of an
+    item's keys pass that bound as the index grows; counting shared keys among those looked up
+    would make the key share of one pair fall with the index size. Counted here over all the keys
+    of both items, the share is the one `CandidateSettings` was fitted on, at any size.
+    """
+
+    def __init__(self, sketch: Sketch, record_of: Callable[[str], IndexRecord | None]) -> None:
+        self.key_count = term_key_count(sketch.keys)
+        self._query = _key_hash_array(sketch.key_hashes, sketch.keys)
+        self._record_of = record_of
+
+    def count(self, item_id: str, digest: str, key_hashes: bytes | None) -> tuple[int, int] | None:
+        """Return (keys shared, candidate's term keys), or None when the candidate is gone.
+
+        `key_hashes` (dedup.index.keys.hash_keys of the candidate's keys) spare reading its record
+        when they hold its content-hash key: then all the others are term keys.
+        """
+        if key_hashes is not None:
+            held = unpack_key_hashes(key_hashes)
+            if key_hash(CONTENT_KEY + digest) in held:
+                return self._shared(held), len(held) - 1
+        record = self._record_of(item_id)
         if record is None:
-            return False
-        terms = term_key_total(record.keys)
-    return is_close(similarity, shared, key_count, terms, stage)
+            return None
+        return self._shared(_key_hash_array(record.key_hashes, record.keys)), term_key_total(record.keys)
+
+    def _shared(self, held: npt.NDArray[np.int64]) -> int:
+        # Both sides are hash_keys output: distinct. The new item's content-hash key is never
+        # shared here, as exact copies were taken before the sketch check.
+        return int(np.intersect1d(self._query, held, assume_unique=True).size)
 
 
 def _signatures(
     index: CandidateView, item_ids: list[str], records: dict[str, IndexRecord | None]
-) -> dict[str, tuple[str, bytes, int]]:
-    """Return (content hash, signature, term keys) by id; from whole records (kept) if no lighter way."""
+) -> dict[str, tuple[str, bytes, bytes | None]]:
+    """Return (content hash, signature, key hashes or None) by id; from whole records (kept) if need be."""
     if not item_ids:
         return {}
+    if _type_has(type(index), KeyedSignatureLookup):
+        return dict(cast(KeyedSignatureLookup, index).keyed_signatures(item_ids))
     if _type_has(type(index), SignatureLookup):
-        return cast(SignatureLookup, index).signatures(item_ids)
-    found = {}
+        found = cast(SignatureLookup, index).signatures(item_ids)
+        return {item_id: (digest, signature, None) for item_id, (digest, signature, _) in found.items()}
+    signatures: dict[str, tuple[str, bytes, bytes | None]] = {}
     for item_id in item_ids:
         record = records[item_id] = index.get(item_id)
         if record is not None:
-            found[item_id] = (record.content_hash, record.signature, term_key_total(record.keys))
-    return found
+            signatures[item_id] = (record.content_hash, record.signature, record.key_hashes)
+    return signatures
 
 
 def _sharing_most_keys(
@@ -241,12 +282,15 @@ def _sharing_most_keys(
     A store that counts holders (SqliteStore) lets a key's holders in the index and the batch be
     added up, so a key too common to point anywhere is dropped on both sides alike, and the
     items found are those of one index holding both: whichever items a batch still holds (its
-    commits wait for compares to finish) changes nothing. Other stores bound each side alone.
+    commits wait for compares to finish) changes nothing; and `min_shared` is scaled to the keys
+    kept (dedup.index.keys.min_shared_of_kept). Other stores bound each side alone.
     """
     if _searches_by_share(index):
         hashed = _hashed_keys(sketch.key_hashes, sketch.keys)
         in_batch = batch.holders(hashed) if batch is not None else [0] * len(hashed)
-        sharing, hashed = index.candidates_within(hashed, in_batch, limit, min_shared, max_key_items)
+        sharing, kept = index.candidates_within(hashed, in_batch, limit, min_shared, max_key_items)
+        min_shared = min_shared_of_kept(min_shared, len(kept), len(hashed))
+        hashed = kept
         found: list[tuple[int, str | IndexRecord]] = [(shared, item_id) for item_id, shared in sharing]
         bound = None
     else:
@@ -262,6 +306,10 @@ def _sharing_most_keys(
     if batch is not None:
         found.extend(batch.matches(hashed, min_shared, limit, bound))
     return found
+
+
+def _key_hash_array(key_hashes: bytes | None, keys: tuple[str, ...]) -> npt.NDArray[np.int64]:
+    return unpack_key_hashes(key_hashes if key_hashes is not None else hash_keys(keys))
 
 
 def _hashed_keys(key_hashes: bytes | None, keys: tuple[str, ...]) -> list[int]:

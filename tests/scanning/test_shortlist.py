@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from dedup.index import open_index
 from dedup.index.base import IndexRecord, SignatureSettings
+from dedup.index.keys import hash_keys, unpack_key_hashes
 from dedup.index.sqlite_store import SqliteStore
 from dedup.model import Document
 from dedup.scanning.candidates import Sketch, sketch_text
@@ -105,7 +106,8 @@ def test_items_held_in_a_batch_are_found_as_if_they_were_indexed(
             else:
                 batch.append(Judging(record, KnownFlags(), 0))
         found = _sharing_most_keys(sketch, split_index, batch, min_shared, limit, max_key_items)
-        whole = whole_index.candidates_sharing(query, limit, min_shared, max_key_items)
+        hashed = unpack_key_hashes(hash_keys(query)).tolist()
+        whole, _ = whole_index.candidates_within(hashed, [0] * len(hashed), limit, min_shared, max_key_items)
     # However the items are split between the index and a batch, the same items share the same keys.
     named = sorted((held if isinstance(held, str) else held.id, shared) for shared, held in found)
     assert named == sorted(whole)
