@@ -31,7 +31,13 @@ def compare(
     aligned_shares = alignment.aligned_shares(
         settings.align_min_similarity, first.informative, second.informative
     )
-    verdict = decide(first.document, second.document, scores, direction, aligned_shares, settings)
+    matched = alignment.aligned_shares(
+        settings.partial_unrelated_similarity, first.informative, second.informative
+    )
+    unrelated_shares = (1.0 - matched[0], 1.0 - matched[1])
+    verdict = decide(
+        first.document, second.document, scores, direction, aligned_shares, settings, unrelated_shares
+    )
     fact_diff = None
     if verdict.is_derived:
         # When the original cannot be told (a copy), the changes read from a to b.

@@ -48,6 +48,7 @@ def decide(
     direction: DirectionSignals,
     aligned_shares: tuple[float, float],
     settings: Settings = DEFAULT_SETTINGS,
+    unrelated_shares: tuple[float, float] = (1.0, 1.0),
 ) -> Verdict:
     """Decide derivation, direction and kind.
 
@@ -58,6 +59,7 @@ def decide(
         direction: Signals that a is the original.
         aligned_shares: Share of a's and of b's sentences aligned in the other document.
         settings: Thresholds.
+        unrelated_shares: Share of a's and of b's sentences that match nothing in the other.
     """
     probability = derived_probability(scores)
     overruled = rule_verdict(scores, probability, settings)
@@ -70,13 +72,15 @@ def decide(
     original, by_time = _original(a, b, direction)
     if original == "b":
         original_share, derivative_share = aligned_shares[1], aligned_shares[0]
+        own_material = unrelated_shares[0]
     else:
         original_share, derivative_share = aligned_shares
+        own_material = unrelated_shares[1]
     return Verdict(
         is_derived=True,
         confidence=round(probability, 4),
         original=original,
-        kind=_kind(scores, original_share, derivative_share, settings),
+        kind=_kind(scores, original_share, derivative_share, own_material, settings),
         direction_by_time=by_time,
     )
 
@@ -131,12 +135,17 @@ def _original(a: Document, b: Document, direction: DirectionSignals) -> tuple[Si
 
 
 def _kind(
-    scores: Scores, original_share: float, derivative_share: float, settings: Settings
+    scores: Scores,
+    original_share: float,
+    derivative_share: float,
+    own_material: float,
+    settings: Settings,
 ) -> DerivationKind:
     """Name how a derivative was made.
 
     Copies and light edits keep the wording; partial reuse takes only part of the original into a
-    text that is largely other material; a rewrite retells most of the original.
+    text that is largely other material (sentences matching nothing in the original); a rewrite
+    retells most of the original, however loosely its sentences align.
     """
     if scores.minhash_jaccard >= settings.copy_min_jaccard:
         return DerivationKind.COPY
@@ -145,6 +154,7 @@ def _kind(
     if (
         derivative_share < settings.partial_max_derivative_coverage
         and original_share < settings.partial_max_original_coverage
+        and own_material >= settings.partial_min_unrelated_share
     ):
         return DerivationKind.PARTIAL
     return DerivationKind.REWRITE
