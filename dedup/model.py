@@ -180,15 +180,15 @@ class DirectionSignals:
     length_ratio: float  # log(words of a / words of b)
     coverage: float  # share of b's sentences aligned in a, minus the reverse
     rare_term_count_ratio: float  # log of (1 + rare words of a) / (1 + rare words of b)
-    # Surface style, a minus b: human news copy against the smoother prose of a generated rewrite.
-    reporting_verbs: float  # said / says / told per 100 words
-    sentence_length: float  # mean words per sentence
-    sentence_variation: float  # coefficient of variation of sentence lengths (burstiness)
-    vocabulary_variety: float  # distinct words among the first 150 (type-token ratio)
-    digit_density: float  # digit characters per word
-    aside_density: float  # parentheses and dashes per 100 words
-    structure_density: float  # colons, bullets and headings per 100 words
-    word_commonness: float  # mean Zipf frequency of content words
+    # Surface style, a minus b: the fields of dedup.profile.style.TextStyle, same names and meaning.
+    reporting_verbs: float
+    sentence_length: float
+    sentence_variation: float
+    vocabulary_variety: float
+    digit_density: float
+    aside_density: float
+    structure_density: float
+    word_commonness: float
     own_word_commonness: float  # the same over the content words the other text lacks
     own_word_share: float  # share of content words the other text lacks
 
