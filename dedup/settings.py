@@ -227,7 +227,9 @@ class ScanOptions:
     # With more than 1, one more runs the full compares (dedup.scanning.flagging).
     workers: int = 1
     # At most this many candidates per item go through the full compare, best sketch cosine first.
-    max_compares: int = 5
+    # As many as the candidate stage fetches (CandidateSettings.limit): at a million items, 3 of the 11
+    # sources missed were cut by a limit of 5, crowded out by other derivatives of the same article.
+    max_compares: int = 8
     watch_interval_s: float | None = None
     fetch_timeout_s: float = 10.0
     # How scanners sharing one Redis index split the work (dedup.scanning.distributed).
