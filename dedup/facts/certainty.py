@@ -6,7 +6,7 @@ import re
 
 from dedup.facts import claim_markers, claim_strength, fact_words, lexicons
 from dedup.facts.alignment import Coverage, Unit, project
-from dedup.facts.rules import Side, extend_marker, make_change, pairs, with_auxiliary
+from dedup.facts.rules import Side, extend_marker, gist, make_change, pairs, with_auxiliary
 from dedup.model import ChangeKind, Fact, FactChange, FactKind, Span
 from dedup.settings import DiffSettings
 from dedup.text.stems import stem
@@ -85,11 +85,7 @@ def _certainty_changes(before: Side, after: Side, source: Unit, target: Unit) ->
         # "not clear" -> "unclear" is the same hedge said in one word, not a new one.
         blockers = (FactKind.HEDGE, FactKind.NEGATION) if hedge.value.startswith("un") else (FactKind.HEDGE,)
         if not _has_marker(before, source.index, original, *blockers):
-            changes.append(
-                make_change(
-                    ChangeKind.SOFTENED, "the claim is said less certainly", original, marker, before, after
-                )
-            )
+            changes.append(_hedge_added(original, marker, source, before, after))
             break
     is_evidential = any(f.value in lexicons.EVIDENTIAL_HEDGES for f in new_hedges.values())
     for key, hedge in old_hedges.items():
@@ -288,3 +284,12 @@ def _carried(source: Unit, target: Unit, span: Span) -> bool:
     weight = sum(source.weights[term] for term in terms)
     found = sum(source.weights[term] for term in terms if term in target.weights)
     return len(terms) >= _CLAIM_MIN_WORDS and found >= _CLAIM_MIN_CARRIED * weight
+
+
+def _hedge_added(original: Span, marker: Span, source: Unit, before: Side, after: Side) -> FactChange:
+    """A hedge the original lacks: the fact line quotes the claim it now qualifies."""
+    fact = (
+        f'The claim is said less certainly: the derivative adds "{gist(after.text, marker)}" to '
+        f'what the original states outright: "{gist(before.text, source.span)}".'
+    )
+    return FactChange(ChangeKind.SOFTENED, fact, original, marker)
