@@ -83,7 +83,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import make_pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
@@ -112,10 +112,15 @@ def register(name: str) -> Callable[[FitFunction], FitFunction]:
     return add
 
 
+def logistic_model() -> Pipeline:
+    """Logistic regression on standardised features, classes weighted equally (as fit_verdict)."""
+    return make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, class_weight="balanced"))
+
+
 @register("logistic")
 def fit_logistic(features: Matrix, labels: npt.NDArray[np.bool_]) -> Scorer:
-    """Logistic regression on standardised features, classes weighted equally (as fit_verdict)."""
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, class_weight="balanced"))
+    """`logistic_model`, fitted: what fit_derived.py ships."""
+    model = logistic_model()
     model.fit(features, labels)
     return lambda rows: np.asarray(model.predict_proba(rows)[:, 1], dtype=np.float64)
 

@@ -24,14 +24,11 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_grouped import feature_matrix, fit_logistic, load_features, threshold_for
+from eval_grouped import feature_matrix, fit_logistic, load_features, logistic_model, threshold_for
 from pair_dataset import load_pairs
 
 from dedup.comparison import weights
@@ -75,9 +72,7 @@ def main() -> None:
         print(f"  {corpus:22} out-of-fold recall {recall:.3f}  false alarms {alarms:.3f}")
 
     if args.write:
-        # The same model as eval_grouped's `logistic`, kept whole to read its coefficients.
-        model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000, class_weight="balanced"))
-        model.fit(features, labels)
+        model = logistic_model().fit(features, labels)  # kept whole to read its coefficients
         write_weights(model, threshold, args, len(pairs))
         print(f"wrote {WEIGHTS_FILE}")
 

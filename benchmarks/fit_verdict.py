@@ -199,14 +199,12 @@ def main() -> None:
             print(f"    {kind}: recall {called[mine & (kinds == kind)].mean():.3f}")
 
     final = derived_model(args.c).fit(scores, labels)
-    x, y = direction_samples(direction_rows)
-    final_direction = direction_model(args.direction_c).fit(x, y)
     if args.write:
-        write_weights(final, final_direction, threshold, args)
+        write_weights(final, threshold, args)
         print(f"wrote {WEIGHTS_FILE}")
 
 
-def write_weights(derived: object, direction: object, threshold: float, args: argparse.Namespace) -> None:
+def write_weights(derived: object, threshold: float, args: argparse.Namespace) -> None:
     scaler, logistic = derived.steps[0][1], derived.steps[1][1]  # type: ignore[attr-defined]
     # Fold the standardisation into plain weights: w * (x - mean) / scale.
     derived_weights = logistic.coef_[0] / scaler.scale_

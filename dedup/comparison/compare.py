@@ -24,7 +24,8 @@ def compare(
     first = a if isinstance(a, Profile) else profile_document(a, settings)
     second = b if isinstance(b, Profile) else profile_document(b, settings)
     similarity = sentence_similarity(first, second)
-    scores = score_pair(first, second, similarity, settings)
+    support = support_both_ways(first, second)
+    scores = score_pair(first, second, similarity, settings, support)
     direction = direction_signals(first, second, similarity, settings)
     alignment = align_sentences(similarity, first.sentences, second.sentences, settings.align_min_similarity)
     # Padding and site furniture are not "other material": kind is judged on informative sentences.
@@ -43,10 +44,8 @@ def compare(
         # When the original cannot be told (a copy), the changes read from a to b.
         original, derivative = (second, first) if verdict.original == "b" else (first, second)
         fact_diff = diff_facts(original, derivative, settings.diff)
-    # Sentence-by-sentence support is read only where it explains a derivation: it would double the
-    # cost of the many unrelated pairs a scan compares.
-    support = support_both_ways(first, second) if verdict.is_derived else None
-    reasons = explain(first, second, scores, support, verdict)
+    # Support is named as evidence only where it explains a derivation.
+    reasons = explain(first, second, scores, support if verdict.is_derived else None, verdict)
     return Comparison(
         a=first.document,
         b=second.document,

@@ -32,8 +32,11 @@ def score_pair(
     b: Profile,
     similarity: npt.NDArray[np.float64],
     settings: Settings = DEFAULT_SETTINGS,
+    support: tuple[Support, Support] | None = None,
 ) -> Scores:
     """Compute every similarity signal between two documents.
+
+    `support` is `support_both_ways(a, b)` when the caller has it already.
 
     Sentence-level signals look only at informative sentences (see `Profile.informative`): padding,
     captions and site furniture are not evidence either way, and rewrites add plenty of padding.
@@ -88,17 +91,21 @@ def score_pair(
             _fresh_quotation_share(a, b, all_a_best, settings.align_min_similarity),
             _fresh_quotation_share(b, a, all_b_best, settings.align_min_similarity),
         ),
-        **_support_signals(a, b),
+        **_support_signals(a, b, support or support_both_ways(a, b)),
     )
 
 
-def _support_signals(a: Profile, b: Profile) -> dict[str, float]:
+# Support fields whose Scores name differs (Scores has its own *_containment signals).
+_SUPPORT_SCORE_NAMES = {"fact_containment": "fact_support", "specific_containment": "specific_support"}
+
+
+def _support_signals(a: Profile, b: Profile, support: tuple[Support, Support]) -> dict[str, float]:
     """The one-way support and containment signals, each read both ways (max and min)."""
-    a_in_b, b_in_a = support_both_ways(a, b)
+    a_in_b, b_in_a = support
     signals: dict[str, float] = {}
     for name in Support.__dataclass_fields__:
         first, second = getattr(a_in_b, name), getattr(b_in_a, name)
-        key = {"fact_containment": "fact_support", "specific_containment": "specific_support"}.get(name, name)
+        key = _SUPPORT_SCORE_NAMES.get(name, name)
         signals[f"{key}_max"], signals[f"{key}_min"] = max(first, second), min(first, second)
     facts_a, facts_b = a.facts, b.facts
     facts = (_contained(facts_a, facts_b), _contained(facts_b, facts_a))

@@ -39,10 +39,10 @@ class Support:
 
 def support_both_ways(a: Profile, b: Profile) -> tuple[Support, Support]:
     """Return how a is supported by b, and how b is supported by a."""
-    if len(_specifics(a) & _specifics(b)) < _SUPPORT_MIN_SHARED:
+    if len(a.specifics & b.specifics) < _SUPPORT_MIN_SHARED:
         # No sentence can restate another through shared specifics: skip the sentence pass.
         return _unsupported(a, b), _unsupported(b, a)
-    a_sentences, b_sentences = _sentence_specifics(a), _sentence_specifics(b)
+    a_sentences, b_sentences = a.sentence_specifics, b.sentence_specifics
     return _support(a, b, a_sentences, b_sentences), _support(b, a, b_sentences, a_sentences)
 
 
@@ -51,7 +51,7 @@ def _unsupported(derivative: Profile, original: Profile) -> Support:
     facts, specifics = derivative.facts, derivative.specifics
     return Support(
         fact_containment=len(facts & original.facts) / (len(facts) + _SMOOTHING),
-        specific_containment=len(specifics & _specifics(original)) / (len(specifics) + _SMOOTHING),
+        specific_containment=len(specifics & original.specifics) / (len(specifics) + _SMOOTHING),
         sentence_support=0.0,
         ordered_support=0.0,
         support_run=0.0,
@@ -61,16 +61,8 @@ def _unsupported(derivative: Profile, original: Profile) -> Support:
 
 def novel_specifics(text: Profile, other: Profile) -> float:
     """Share of `text`'s specifics (names, numbers, rare words) that `other` lacks, smoothed."""
-    specifics = _specifics(text)
-    return len(specifics - _specifics(other)) / (len(specifics) + _SMOOTHING)
-
-
-def _specifics(profile: Profile) -> frozenset[str]:
-    return profile.specifics
-
-
-def _sentence_specifics(profile: Profile) -> tuple[frozenset[str], ...]:
-    return profile.sentence_specifics
+    specifics = text.specifics
+    return len(specifics - other.specifics) / (len(specifics) + _SMOOTHING)
 
 
 def _support(
@@ -80,7 +72,7 @@ def _support(
     original_sentences: Sequence[frozenset[str]],
 ) -> Support:
     facts, other_facts = derivative.facts, original.facts
-    specifics, other_specifics = _specifics(derivative), _specifics(original)
+    specifics, other_specifics = derivative.specifics, original.specifics
     targets = _restated(derivative_sentences, original_sentences)
     informative = sum(1 for sentence in derivative_sentences if sentence) or 1
     matched = [(index, target) for index, target in enumerate(targets) if target is not None]

@@ -46,7 +46,7 @@ def test_the_shortcut_gives_what_the_sentence_pass_gives() -> None:
     for first, second in ((ORIGINAL, unrelated), (ORIGINAL, REWRITE), (REWRITE, OTHER_REPORT)):
         a = profile_document(Document(id="a", text=first))
         b = profile_document(Document(id="b", text=second))
-        a_sentences, b_sentences = support._sentence_specifics(a), support._sentence_specifics(b)
+        a_sentences, b_sentences = a.sentence_specifics, b.sentence_specifics
         full = (
             support._support(a, b, a_sentences, b_sentences),
             support._support(b, a, b_sentences, a_sentences),
